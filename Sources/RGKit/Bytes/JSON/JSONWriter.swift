@@ -1,0 +1,102 @@
+/// Builds one JSON text into a byte buffer, fields in the order they are written. Used for
+/// records, where a fixed field order makes output diffable and byte-for-byte reproducible.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8]
+    private var needsComma: [Bool] = []
+
+    public init(capacity: Int = 512) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    // MARK: containers
+
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma.removeLast() }
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma.removeLast() }
+
+    /// Writes `"name":`; the next value call writes the value.
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        pendingValueAfterKey = true
+    }
+
+    public mutating func key(_ name: String) {
+        separate()
+        appendEscaped(name)
+        bytes.append(UInt8(ascii: ":"))
+        pendingValueAfterKey = true
+    }
+
+    private var pendingValueAfterKey = false
+
+    private mutating func separate() {
+        if pendingValueAfterKey { pendingValueAfterKey = false; return }
+        guard !needsComma.isEmpty else { return }
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+    }
+
+    // MARK: values
+
+    public mutating func null() { separate(); bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
+    public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8)) }
+    public mutating func int<T: BinaryInteger>(_ value: T) { separate(); bytes.append(contentsOf: Array(String(value).utf8)) }
+
+    /// Finite doubles in the shortest form that round-trips; non-finite values become null
+    /// (JSON has no NaN).
+    public mutating func double(_ value: Double) {
+        guard value.isFinite else { null(); return }
+        separate()
+        if value == value.rounded(), abs(value) < 1e15 {
+            bytes.append(contentsOf: Array(String(Int64(value)).utf8))
+        } else {
+            bytes.append(contentsOf: Array("\(value)".utf8))
+        }
+    }
+
+    public mutating func string(_ value: String) { separate(); appendEscaped(value) }
+
+    /// A string known to need no escaping (hex, codes): copied as is.
+    public mutating func asciiString<C: Collection>(_ value: C) where C.Element == UInt8 {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: value)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Already-encoded JSON copied verbatim (a template carried through unchanged).
+    public mutating func raw<C: Collection>(_ json: C) where C.Element == UInt8 {
+        separate()
+        bytes.append(contentsOf: json)
+    }
+
+    // Convenience: key + value.
+    public mutating func field(_ name: StaticString, _ value: String?) { key(name); if let value { string(value) } else { null() } }
+    public mutating func field<T: BinaryInteger>(_ name: StaticString, _ value: T?) { key(name); if let value { int(value) } else { null() } }
+    public mutating func field(_ name: StaticString, _ value: Bool?) { key(name); if let value { bool(value) } else { null() } }
+    public mutating func field(_ name: StaticString, _ value: Double?) { key(name); if let value { double(value) } else { null() } }
+
+    private mutating func appendEscaped(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for b in value.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(Hex.digits[Int(b >> 4)])
+                bytes.append(Hex.digits[Int(b & 0xF)])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
