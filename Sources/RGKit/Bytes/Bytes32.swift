@@ -49,6 +49,25 @@ public struct Bytes32: Hashable, Sendable, Comparable {
         self = value
     }
 
+    /// Parses exactly 64 ASCII hex digits without an intermediate array; with `reversed`, the
+    /// text is display order (how RPC prints hashes) and the value is stored in internal order.
+    public init?<C: Collection>(hexASCII text: C, reversed: Bool) where C.Element == UInt8 {
+        guard text.count == 64 else { return nil }
+        var value = Bytes32.zero
+        var ok = true
+        Swift.withUnsafeMutableBytes(of: &value) { raw in
+            var i = 0
+            var it = text.makeIterator()
+            while i < 32, let a = it.next(), let b = it.next() {
+                guard let hi = Hex.nibble(a), let lo = Hex.nibble(b) else { ok = false; return }
+                raw[reversed ? 31 - i : i] = hi << 4 | lo
+                i += 1
+            }
+        }
+        guard ok else { return nil }
+        self = value
+    }
+
     /// Compares as 256-bit little-endian integers (how hashes are compared with targets).
     public static func < (lhs: Bytes32, rhs: Bytes32) -> Bool {
         if lhs.w3 != rhs.w3 { return lhs.w3 < rhs.w3 }

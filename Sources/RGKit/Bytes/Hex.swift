@@ -13,6 +13,28 @@ public enum Hex {
         }
     }
 
+    /// 0x00…0x0F for hex digits, 0xFF otherwise; one lookup per character on hot paths.
+    @usableFromInline static let nibbleTable: [UInt8] = (0..<256).map { nibble(UInt8($0)) ?? 0xFF }
+
+    /// Decodes `ascii.count / 2` bytes into `out` (which must have room). Returns the offset of
+    /// the first bad character, or nil on success. `ascii.count` must be even.
+    @inlinable
+    public static func decode(_ ascii: UnsafeRawBufferPointer, into out: UnsafeMutableRawPointer) -> Int? {
+        let count = ascii.count / 2
+        return nibbleTable.withUnsafeBufferPointer { table -> Int? in
+            var bad: UInt8 = 0
+            for i in 0..<count {
+                let hi = table[Int(ascii[2 * i])]
+                let lo = table[Int(ascii[2 * i + 1])]
+                bad |= (hi | lo) & 0xF0
+                out.storeBytes(of: hi << 4 | lo & 0x0F, toByteOffset: i, as: UInt8.self)
+            }
+            guard bad != 0 else { return nil }
+            for i in 0..<(2 * count) where table[Int(ascii[i])] == 0xFF { return i }
+            return nil
+        }
+    }
+
     public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         String(unsafeUninitializedCapacity: bytes.count * 2) { out in
             var i = 0

@@ -128,6 +128,20 @@ public struct JSONValue: Sendable {
         return value
     }
 
+    /// A non-negative integer that fits UInt64 (TemplatePropose ids use the full range).
+    public var uint64: UInt64? {
+        let n = node
+        guard n.kind == .number, n.flag, document.bytes[Int(n.start)] != UInt8(ascii: "-") else { return nil }
+        var value: UInt64 = 0
+        for i in Int(n.start) ..< Int(n.end) {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(UInt64(document.bytes[i] &- UInt8(ascii: "0")))
+            if o1 || o2 { return nil }
+            value = s
+        }
+        return value
+    }
+
     public var double: Double? {
         let n = node
         guard n.kind == .number else { return nil }
