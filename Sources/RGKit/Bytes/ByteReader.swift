@@ -39,6 +39,15 @@ public struct ByteReader: Sendable {
         return bytes[offset]
     }
 
+    /// 32 bytes as an inline value (a hash, or a 256-bit little-endian integer).
+    public mutating func readBytes32() throws(DecodeError) -> Bytes32 {
+        guard remaining >= 32, let value = Bytes32(bytes[offset..<offset + 32]) else {
+            throw DecodeError(.truncated, at: offset, "need 32 bytes, have \(remaining)")
+        }
+        offset += 32
+        return value
+    }
+
     /// A little-endian fixed-width integer.
     public mutating func readLE<T: FixedWidthInteger>(_: T.Type) throws(DecodeError) -> T {
         let size = MemoryLayout<T>.size
@@ -68,6 +77,19 @@ public struct ByteReader: Sendable {
             throw DecodeError(.tooLarge, at: start, "CompactSize \(value) > limit \(limit)")
         }
         return Int(value)
+    }
+
+    /// A CompactSize count of elements that each take at least `minimumElementSize` bytes. Above
+    /// `limit` is `.tooLarge`; more elements than the remaining bytes could hold is `.truncated`
+    /// (the input ends too early). Both are decided before the caller allocates anything, so a
+    /// hostile count costs nothing.
+    public mutating func readCount(limit: Int, minimumElementSize: Int) throws(DecodeError) -> Int {
+        let start = offset
+        let count = try readCompactSize(limit: limit)
+        guard minimumElementSize <= 0 || count <= remaining / minimumElementSize else {
+            throw DecodeError(.truncated, at: start, "\(count) elements of at least \(minimumElementSize) bytes, \(remaining) bytes left")
+        }
+        return count
     }
 
     /// Ends a whole-message decode: leftover bytes are an error.

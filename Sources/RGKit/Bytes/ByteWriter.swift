@@ -13,6 +13,11 @@ public struct ByteWriter: Sendable {
         bytes.append(contentsOf: data)
     }
 
+    /// 32 bytes as stored (wire order for a hash).
+    public mutating func write(_ value: Bytes32) {
+        value.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+
     public mutating func writeU8(_ value: UInt8) { bytes.append(value) }
 
     public mutating func writeLE<T: FixedWidthInteger>(_ value: T) {
