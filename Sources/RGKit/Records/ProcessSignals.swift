@@ -56,3 +56,16 @@ public enum ProcessSignals {
         if wakeWriteFD >= 0 { _ = write(wakeWriteFD, &byte, 1) }
     }
 }
+
+extension ProcessSignals {
+    /// Sleeps, waking early when a stop is requested.
+    public static func sleep(milliseconds: Int64) {
+        var fds = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+        let deadline = Int64(MonotonicClock.nanoseconds() / 1_000_000) + milliseconds
+        while !stopRequested {
+            let left = deadline - Int64(MonotonicClock.nanoseconds() / 1_000_000)
+            if left <= 0 { return }
+            _ = poll(&fds, wakeFD >= 0 ? 1 : 0, Int32(min(left, Int64(Int32.max))))
+        }
+    }
+}

@@ -1,0 +1,120 @@
+/// Turns input lines into verdicts: the one code path behind `rg-verify` on a pipe and
+/// `rg-verify serve` on sockets. It holds the active policy and the tip tracker; the clock is
+/// passed in, so it does no I/O of its own.
+public final class TemplateVerifier: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var network: Network
+        public var strip: Bool
+        public var explain: Bool
+        public init(network: Network = .mainnet, strip: Bool = false, explain: Bool = false) {
+            self.network = network
+            self.strip = strip
+            self.explain = explain
+        }
+    }
+
+    /// A judged template, ready to encode once the caller knows how long it took.
+    public struct Judgement: Sendable {
+        public var evaluation: Evaluation
+        public var summary: TemplateSummary
+        public var source: String
+        /// The input line (the whole record) to embed, unless stripped.
+        public var templateBytes: ArraySlice<UInt8>?
+        /// Set for compact TemplatePropose input: the id to echo on the wire.
+        public var proposeID: UInt64?
+        /// The hash of the policy that judged it (a reload may happen right after).
+        public var policyHash: String
+
+        public func record(policyHash: String, verifiedMs: Int64, evalUs: Int64) -> VerdictRecord {
+            VerdictRecord(evaluation: evaluation, summary: summary, source: source, policyHash: policyHash,
+                          verifiedMs: verifiedMs, evalUs: evalUs)
+        }
+    }
+
+    public enum Outcome: Sendable {
+        case judged(Judgement)
+        /// A record of another type: forwarded untouched.
+        case passThrough
+        /// Not a usable record; `code` is the stderr reason code.
+        case invalid(code: String, message: String)
+    }
+
+    public let options: Options
+    public private(set) var policy: Policy
+    public private(set) var policyHash: String
+    private var evaluator: Evaluator
+    private var tips = TipTracker()
+    private let lock = Lock()
+
+    public init(policy: Policy, options: Options) {
+        self.options = options
+        self.policy = policy
+        policyHash = policy.hash
+        evaluator = Evaluator(policy: policy)
+    }
+
+    public func replacePolicy(_ policy: Policy) {
+        lock.withLock {
+            self.policy = policy
+            policyHash = policy.hash
+            evaluator = Evaluator(policy: policy)
+        }
+    }
+
+    /// Judges one line. Thread-safe; verdicts of concurrent callers are serialised only around
+    /// the tip tracker, so parsing and re-derivation run in parallel.
+    public func judge(line: [UInt8], nowMs: Int64) -> Outcome {
+        let document: JSONDocument
+        do {
+            document = try JSONDocument(bytes: line)
+        } catch {
+            return .invalid(code: error.code.rawValue, message: error.description)
+        }
+        return judge(document: document, nowMs: nowMs)
+    }
+
+    public func judge(document: JSONDocument, nowMs: Int64) -> Outcome {
+        let root = document.root
+        guard root.kind == .object else { return .invalid(code: "invalid_record", message: "a record must be a JSON object, got \(root.kind.noun)") }
+        do throws(JSONError) {
+            if let type = root["type"] {
+                guard let name = type.string else { return .invalid(code: "invalid_record", message: "\"type\" must be a string") }
+                guard name == TemplateRecord.type else { return .passThrough }
+                let record = try TemplateRecord(json: root)
+                let summary = record.summary(network: options.network, rederive: true)
+                return .judged(finish(summary, source: record.source, bytes: document.bytes[...], proposeID: nil, nowMs: nowMs))
+            }
+            if let envelope = root["msg_type"] {
+                guard envelope.string == "template_propose", let payload = root["payload"] else {
+                    return .invalid(code: "invalid_record", message: "envelope msg_type \(envelope.string.map { "\"\($0)\"" } ?? "?") is not template_propose")
+                }
+                let propose = try TemplatePropose(json: payload, path: "payload")
+                let summary = propose.summary(network: options.network, receivedMs: nil)
+                return .judged(finish(summary, source: "propose", bytes: document.bytes[payload.byteRange], proposeID: propose.id, nowMs: nowMs))
+            }
+            if TemplatePropose.matches(root) {
+                let propose = try TemplatePropose(json: root)
+                let summary = propose.summary(network: options.network, receivedMs: nil)
+                return .judged(finish(summary, source: "propose", bytes: document.bytes[...], proposeID: propose.id, nowMs: nowMs))
+            }
+            return .invalid(code: "invalid_record", message: "missing \"type\" (and not a TemplatePropose)")
+        } catch {
+            return .invalid(code: "invalid_record", message: error.description)
+        }
+    }
+
+    private func finish(_ summary: TemplateSummary, source: String, bytes: ArraySlice<UInt8>, proposeID: UInt64?, nowMs: Int64) -> Judgement {
+        let (evaluation, hash): (Evaluation, String) = lock.withLock {
+            let e = evaluator.evaluate(summary, nowMs: nowMs, bestHeightSeen: tips.bestHeight, explain: options.explain)
+            if let height = summary.height, Hex.isHex(summary.prevHash.utf8) {
+                tips.observe(height: height, prevHash: summary.prevHash)
+            }
+            return (e, policyHash)
+        }
+        return Judgement(evaluation: evaluation, summary: summary, source: source,
+                         templateBytes: options.strip ? nil : bytes, proposeID: proposeID, policyHash: hash)
+    }
+
+    /// The policy hash in force, read under the lock (for callers that encode later).
+    public var currentPolicyHash: String { lock.withLock { policyHash } }
+}
