@@ -51,6 +51,9 @@ public struct TransactionDigest: Hashable, Sendable {
     /// Measures the transaction that starts at `start` and returns it with the offset just past it
     /// (for walking the transactions of a block). Offsets in errors are relative to `raw`.
     public static func measure(_ raw: UnsafeRawBufferPointer, from start: Int) throws(DecodeError) -> (TransactionDigest, end: Int) {
+        guard start >= 0, start <= raw.count else {
+            throw DecodeError(.truncated, at: start, "start \(start) is outside the \(raw.count) bytes given")
+        }
         var c = RawCursor(raw, at: start)
         try c.skip(4)                                                    // version
         let afterVersion = c.offset

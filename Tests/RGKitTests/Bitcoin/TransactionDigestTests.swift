@@ -46,6 +46,11 @@ import Testing
             #expect(throws: DecodeError(.truncated)) { try TransactionDigest.measure(Array(bytes[0..<length])) }
         }
         #expect(throws: DecodeError(.trailingBytes)) { try TransactionDigest.measure(bytes + [0]) }
+        bytes.withUnsafeBytes { buffer in
+            #expect(throws: DecodeError(.truncated)) { try TransactionDigest.measure(buffer, from: -1) }
+            #expect(throws: DecodeError(.truncated)) { try TransactionDigest.measure(buffer, from: buffer.count + 1) }
+            #expect(throws: DecodeError(.truncated)) { try TransactionDigest.measure(buffer, from: buffer.count) }
+        }
     }
 
     /// Mutated real transactions: the measurer fails exactly when the decoder fails, with the same
