@@ -51,21 +51,25 @@ public struct Bytes32: Hashable, Sendable, Comparable {
 
     /// Parses exactly 64 ASCII hex digits without an intermediate array; with `reversed`, the
     /// text is display order (how RPC prints hashes) and the value is stored in internal order.
-    public init?<C: Collection>(hexASCII text: C, reversed: Bool) where C.Element == UInt8 {
+    public init?(hexASCII text: ArraySlice<UInt8>, reversed: Bool) {
         guard text.count == 64 else { return nil }
-        var value = Bytes32.zero
-        var ok = true
-        Swift.withUnsafeMutableBytes(of: &value) { raw in
-            var i = 0
-            var it = text.makeIterator()
-            while i < 32, let a = it.next(), let b = it.next() {
-                guard let hi = Hex.nibble(a), let lo = Hex.nibble(b) else { ok = false; return }
-                raw[reversed ? 31 - i : i] = hi << 4 | lo
-                i += 1
+        let parsed: Bytes32? = text.withUnsafeBytes { ascii in
+            var value = Bytes32.zero
+            var bad: UInt8 = 0
+            Hex.nibbleTable.withUnsafeBufferPointer { table in
+                Swift.withUnsafeMutableBytes(of: &value) { out in
+                    for i in 0..<32 {
+                        let hi = table[Int(ascii[2 * i])]
+                        let lo = table[Int(ascii[2 * i + 1])]
+                        bad |= (hi | lo) & 0xF0
+                        out[reversed ? 31 - i : i] = hi << 4 | lo & 0x0F
+                    }
+                }
             }
+            return bad == 0 ? value : nil
         }
-        guard ok else { return nil }
-        self = value
+        guard let parsed else { return nil }
+        self = parsed
     }
 
     /// Compares as 256-bit little-endian integers (how hashes are compared with targets).

@@ -61,19 +61,31 @@ public final class TemplateVerifier: @unchecked Sendable {
         }
     }
 
-    /// Judges one line. Thread-safe; verdicts of concurrent callers are serialised only around
-    /// the tip tracker, so parsing and re-derivation run in parallel.
+    /// A line parsed and re-derived, not yet judged: the expensive, order-independent half.
+    public enum Prepared: Sendable {
+        case template(TemplateSummary, source: String, bytes: ArraySlice<UInt8>, proposeID: UInt64?)
+        case passThrough
+        case invalid(code: String, message: String)
+    }
+
+    /// Judges one line (prepare, then judge).
     public func judge(line: [UInt8], nowMs: Int64) -> Outcome {
+        judge(prepare(line: line), nowMs: nowMs)
+    }
+
+    /// Parses, decodes and re-derives one line. Stateless and thread-safe, so several lines can
+    /// be prepared in parallel while verdicts are still issued in input order by `judge`.
+    public func prepare(line: [UInt8]) -> Prepared {
         let document: JSONDocument
         do {
             document = try JSONDocument(bytes: line)
         } catch {
             return .invalid(code: error.code.rawValue, message: error.description)
         }
-        return judge(document: document, nowMs: nowMs)
+        return prepare(document: document)
     }
 
-    public func judge(document: JSONDocument, nowMs: Int64) -> Outcome {
+    public func prepare(document: JSONDocument) -> Prepared {
         let root = document.root
         guard root.kind == .object else { return .invalid(code: "invalid_record", message: "a record must be a JSON object, got \(root.kind.noun)") }
         do throws(JSONError) {
@@ -82,24 +94,34 @@ public final class TemplateVerifier: @unchecked Sendable {
                 guard name == TemplateRecord.type else { return .passThrough }
                 let record = try TemplateRecord(json: root)
                 let summary = record.summary(network: options.network, rederive: true)
-                return .judged(finish(summary, source: record.source, bytes: document.bytes[...], proposeID: nil, nowMs: nowMs))
+                return .template(summary, source: record.source, bytes: document.bytes[...], proposeID: nil)
             }
             if let envelope = root["msg_type"] {
                 guard envelope.string == "template_propose", let payload = root["payload"] else {
                     return .invalid(code: "invalid_record", message: "envelope msg_type \(envelope.string.map { "\"\($0)\"" } ?? "?") is not template_propose")
                 }
                 let propose = try TemplatePropose(json: payload, path: "payload")
-                let summary = propose.summary(network: options.network, receivedMs: nil)
-                return .judged(finish(summary, source: "propose", bytes: document.bytes[payload.byteRange], proposeID: propose.id, nowMs: nowMs))
+                return .template(propose.summary(network: options.network, receivedMs: nil), source: "propose",
+                                 bytes: document.bytes[payload.byteRange], proposeID: propose.id)
             }
             if TemplatePropose.matches(root) {
                 let propose = try TemplatePropose(json: root)
-                let summary = propose.summary(network: options.network, receivedMs: nil)
-                return .judged(finish(summary, source: "propose", bytes: document.bytes[...], proposeID: propose.id, nowMs: nowMs))
+                return .template(propose.summary(network: options.network, receivedMs: nil), source: "propose",
+                                 bytes: document.bytes[...], proposeID: propose.id)
             }
             return .invalid(code: "invalid_record", message: "missing \"type\" (and not a TemplatePropose)")
         } catch {
             return .invalid(code: "invalid_record", message: error.description)
+        }
+    }
+
+    /// Applies the policy and the tip tracker. Call in input order.
+    public func judge(_ prepared: Prepared, nowMs: Int64) -> Outcome {
+        switch prepared {
+        case .passThrough: return .passThrough
+        case .invalid(let code, let message): return .invalid(code: code, message: message)
+        case .template(let summary, let source, let bytes, let proposeID):
+            return .judged(finish(summary, source: source, bytes: bytes, proposeID: proposeID, nowMs: nowMs))
         }
     }
 

@@ -92,44 +92,59 @@ public struct BlockTemplate: Sendable {
         var list: [Transaction] = []
         list.reserveCapacity(txs.elements.count)
         var index = 0
+        let listPath = r.fieldPath("transactions")
         for element in txs.elements {
-            let tr = try JSONObjectReader(element, path: "\(r.fieldPath("transactions"))[\(index)]")
+            let tr = try JSONObjectReader(element, path: listPath, index: index)
             list.append(try Self.transaction(tr))
             index += 1
         }
         transactions = list
     }
 
+    /// One pass over the members (a template has thousands of these, each with seven keys).
     private static func transaction(_ tr: JSONObjectReader) throws(JSONError) -> Transaction {
-        var dataHex: ArraySlice<UInt8>?
-        if let data = tr.optionalValue("data") {
-            guard let raw = data.unescapedStringBytes else { throw tr.wrongType("data", "a hex string", data) }
-            dataHex = raw
-        }
-        func hash(_ key: String) throws(JSONError) -> Bytes32? {
-            guard let v = tr.optionalValue(key) else { return nil }
+        var tx = Transaction(dataHex: nil, txid: nil, wtxid: nil, depends: [], fee: nil, sigops: nil, weight: nil)
+        func hash(_ key: String, _ v: JSONValue) throws(JSONError) -> Bytes32? {
+            if v.isNull { return nil }
             guard let raw = v.unescapedStringBytes, let value = Bytes32(hexASCII: raw, reversed: true) else {
                 throw JSONError(.wrongType, "\(tr.fieldPath(key)): expected a 64-digit hex hash")
             }
             return value
         }
-        var depends: [Int] = []
-        if let array = try tr.optionalArray("depends") {
-            for element in array.elements {
-                guard let n = element.int64, n >= 1, n <= Int64(Int32.max) else {
-                    throw JSONError(.wrongType, "\(tr.fieldPath("depends")): expected 1-based transaction indexes")
+        func integer(_ key: String, _ v: JSONValue) throws(JSONError) -> Int64? {
+            if v.isNull { return nil }
+            guard let n = v.int64 else { throw tr.wrongType(key, "an integer", v) }
+            return n
+        }
+        for (key, value) in tr.value.members {
+            switch key.knownField {
+            case .data:
+                guard !value.isNull else { continue }
+                guard let raw = value.unescapedStringBytes else { throw tr.wrongType("data", "a hex string", value) }
+                tx.dataHex = raw
+            case .txid: tx.txid = try hash("txid", value).map { Txid(wire: $0) }
+            case .hash: tx.wtxid = try hash("hash", value).map { Wtxid(wire: $0) }
+            case .fee: tx.fee = try integer("fee", value)
+            case .sigops:
+                tx.sigops = try integer("sigops", value)
+                if let n = tx.sigops, n < 0 { throw JSONError(.outOfRange, "\(tr.fieldPath("sigops")): \(n) is negative") }
+            case .weight:
+                tx.weight = try integer("weight", value)
+                if let n = tx.weight, n < 0 { throw JSONError(.outOfRange, "\(tr.fieldPath("weight")): \(n) is negative") }
+            case .depends:
+                guard !value.isNull else { continue }
+                guard value.kind == .array else { throw tr.wrongType("depends", "an array", value) }
+                for element in value.elements {
+                    guard let n = element.int64, n >= 1, n <= Int64(Int32.max) else {
+                        throw JSONError(.wrongType, "\(tr.fieldPath("depends")): expected 1-based transaction indexes")
+                    }
+                    tx.depends.append(Int(n))
                 }
-                depends.append(Int(n))
+            case nil:
+                continue
             }
         }
-        return Transaction(
-            dataHex: dataHex,
-            txid: try hash("txid").map(Txid.init(wire:)),
-            wtxid: try hash("hash").map(Wtxid.init(wire:)),
-            depends: depends,
-            fee: try tr.optionalInt("fee"),
-            sigops: try tr.optionalInt("sigops", in: 0...Int64.max),
-            weight: try tr.optionalInt("weight", in: 0...Int64.max))
+        return tx
     }
 
     private static func strings(_ r: JSONObjectReader, _ key: String) throws(JSONError) -> [String] {
@@ -146,5 +161,26 @@ public struct BlockTemplate: Sendable {
     /// templates list only `hash`, which then equals the txid).
     public var declaredTxids: [Txid] {
         transactions.compactMap { tx in tx.txid ?? tx.wtxid.map { Txid(wire: $0.wire) } }
+    }
+}
+
+/// The members of a GBT transaction entry, recognised by length and bytes without a String.
+enum GBTTransactionField {
+    case data, txid, hash, depends, fee, sigops, weight
+}
+
+extension JSONKey {
+    var knownField: GBTTransactionField? {
+        guard let raw = rawUnescapedBytes else { return nil }
+        switch raw.count {
+        case 3 where raw.elementsEqual("fee".utf8): return .fee
+        case 4 where raw.elementsEqual("data".utf8): return .data
+        case 4 where raw.elementsEqual("txid".utf8): return .txid
+        case 4 where raw.elementsEqual("hash".utf8): return .hash
+        case 6 where raw.elementsEqual("sigops".utf8): return .sigops
+        case 6 where raw.elementsEqual("weight".utf8): return .weight
+        case 7 where raw.elementsEqual("depends".utf8): return .depends
+        default: return nil
+        }
     }
 }

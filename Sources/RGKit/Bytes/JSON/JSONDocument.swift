@@ -20,20 +20,31 @@ public struct JSONDocument: Sendable {
         var next: Int32
     }
 
-    public let bytes: [UInt8]
-    @usableFromInline var nodes: [Node]
+    /// One reference-counted box, so copying a `JSONValue` costs one retain, not two.
+    @usableFromInline
+    final class Storage: Sendable {
+        let bytes: [UInt8]
+        let nodes: [Node]
+        init(bytes: [UInt8], nodes: [Node]) {
+            self.bytes = bytes
+            self.nodes = nodes
+        }
+    }
+
+    @usableFromInline let storage: Storage
+    public var bytes: [UInt8] { storage.bytes }
+    @usableFromInline var nodes: [Node] { storage.nodes }
 
     public static let defaultMaxDepth = 64
 
     /// Parses one JSON value that must fill the whole text (whitespace around it is allowed).
     public init(bytes: [UInt8], maxDepth: Int = JSONDocument.defaultMaxDepth) throws(JSONError) {
         guard bytes.count < Int(Int32.max) else { throw JSONError(.outOfRange, "JSON text larger than 2 GiB") }
-        self.bytes = bytes
         var parser = JSONTapeParser(maxDepth: maxDepth)
         let result: Result<[Node], JSONError> = bytes.withUnsafeBufferPointer { buffer in
             do throws(JSONError) { return .success(try parser.parse(buffer)) } catch { return .failure(error) }
         }
-        nodes = try result.get()
+        storage = Storage(bytes: bytes, nodes: try result.get())
     }
 
     public init(_ text: String, maxDepth: Int = JSONDocument.defaultMaxDepth) throws(JSONError) {
@@ -162,6 +173,9 @@ public struct JSONKey: Sendable {
     let index: Int
 
     public var string: String { JSONValue(document: document, index: index).string ?? "" }
+
+    /// The name's bytes when it has no escapes (almost always), for allocation-free matching.
+    public var rawUnescapedBytes: ArraySlice<UInt8>? { JSONValue(document: document, index: index).unescapedStringBytes }
 
     func equals(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = document.nodes[index]

@@ -2,15 +2,21 @@
 /// (`gbt.transactions[17].fee: expected an integer, got a string`).
 public struct JSONObjectReader: Sendable {
     public let value: JSONValue
-    public let path: String
+    private let basePath: String
+    /// An element index appended to the path, kept apart so that decoding thousands of array
+    /// elements builds no path strings unless one of them fails.
+    private let index: Int?
 
-    public init(_ value: JSONValue, path: String) throws(JSONError) {
-        guard value.kind == .object else {
-            throw JSONError(.wrongType, "\(path.isEmpty ? "record" : path): expected an object, got \(value.kind.noun)")
-        }
+    public init(_ value: JSONValue, path: String, index: Int? = nil) throws(JSONError) {
         self.value = value
-        self.path = path
+        basePath = path
+        self.index = index
+        guard value.kind == .object else {
+            throw JSONError(.wrongType, "\(self.path.isEmpty ? "record" : self.path): expected an object, got \(value.kind.noun)")
+        }
     }
+
+    public var path: String { index.map { "\(basePath)[\($0)]" } ?? basePath }
 
     public func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
