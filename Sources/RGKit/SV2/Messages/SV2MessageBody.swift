@@ -13,10 +13,6 @@ extension SV2MessageBody {
     /// Decodes a whole payload: every byte must be consumed (`trailingBytes` otherwise). Errors
     /// name the message type.
     public static func decode(payload: [UInt8]) throws(SV2Error) -> Self {
-        guard payload.count <= messageType.maxPayloadLength else {
-            throw SV2Error(.lengthTooLarge, at: 0,
-                           "\(messageType.name): \(payload.count) bytes > largest valid \(messageType.maxPayloadLength)")
-        }
         var reader = SV2Reader(payload)
         do throws(SV2Error) {
             let value = try Self(sv2: &reader)

@@ -92,7 +92,7 @@ public enum SV2MessageType: UInt8, CaseIterable, Sendable, CustomStringConvertib
     /// Smallest valid payload (every variable field empty, OPTION absent); the "41" of "41+L".
     public var minPayloadLength: Int {
         switch self {
-        case .setupConnection: 17               // 1+2+2+4 + 1 + 2 + 4×1
+        case .setupConnection: 16               // 1+2+2+4 + 1 + 2 + 4×1
         case .setupConnectionSuccess: 6
         case .setupConnectionError: 5
         case .channelEndpointChanged: 4
@@ -122,7 +122,7 @@ public enum SV2MessageType: UInt8, CaseIterable, Sendable, CustomStringConvertib
     /// for this type cannot hold a valid message.
     public var maxPayloadLength: Int {
         switch self {
-        case .setupConnection: 17 + 5 * 255
+        case .setupConnection: 16 + 5 * 255
         case .openStandardMiningChannel: 41 + 255
         case .openStandardMiningChannelSuccess: 45 + 32
         case .openExtendedMiningChannel: 43 + 255
