@@ -32,6 +32,14 @@ private func checkWire<T: SV2Codable>(_ value: T, _ hex: String, sourceLocation:
         #expect(short.offset == 0, "a failed read does not move the cursor")
     }
 
+    @Test func u24() throws {
+        try checkWire(try U24(0x12_3456), "563412")
+        try checkWire(U24.max, "ffffff")
+        try checkWire(try U24(0), "000000")
+        #expect(throws: SV2Error(.valueTooLong)) { try U24(0x100_0000) }
+        #expect(throws: SV2Error(.valueTooLong)) { try U24(-1) }
+    }
+
     @Test func u256IsTheRawBytesInOrder() throws {
         let hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
         try checkWire(b32(hex), hex)

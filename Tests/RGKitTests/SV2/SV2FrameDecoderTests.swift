@@ -187,8 +187,11 @@ private final class FrameCollector: ChannelInboundHandler, @unchecked Sendable {
                 }
             }
             .connect(host: "127.0.0.1", port: port).get()
-        try await client(channel).get()
-        try await channel.close().get()
+        // The server may close first (that is what an oversized header must cause), so a failed
+        // write or an "already closed" here is not a test failure: the assertions are on what the
+        // server side received.
+        try? await client(channel).get()
+        try? await channel.close().get()
         let result = try await done.futureResult.get()
         try await server.close().get()
         try await group.shutdownGracefully()

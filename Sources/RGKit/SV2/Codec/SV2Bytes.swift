@@ -62,6 +62,9 @@ public typealias B0_16M = SV2Bytes<SV2Max16M>
 /// canonical equivalence, so "é" (U+00E9) and "e\u{301}" are different user identities, as they
 /// are on the wire. NUL and control characters are valid UTF-8 and are accepted; whether a field
 /// may contain them is for the layer that uses it.
+///
+/// Note: `Str0_255("literal")` is the string-literal initializer (it traps on a literal over 255
+/// bytes, a programming error); `try Str0_255(someString)` is the checked one for runtime values.
 public struct Str0_255: SV2Codable, ExpressibleByStringLiteral, CustomStringConvertible, Comparable {
     public static let maxLength = 255
     public static var minEncodedSize: Int { 1 }

@@ -6,7 +6,7 @@
 /// | spec | Swift |
 /// | --- | --- |
 /// | U8 / U16 / U32 / U64 | `UInt8` / `UInt16` / `UInt32` / `UInt64` (little-endian) |
-/// | U24 | only as a length prefix (`SV2Reader.readU24`) |
+/// | U24 | `U24` (≤ 2^24 − 1, little-endian) |
 /// | U256 | `Bytes32`, the 32 bytes exactly as sent (internal byte order) |
 /// | F32 | `Float` (IEEE-754 single, little-endian bit pattern) |
 /// | BOOL | `Bool` (only the low bit is read; `true` is sent as 0x01) |
@@ -64,6 +64,28 @@ extension UInt64: SV2Codable {              // U64
     public static var minEncodedSize: Int { 8 }
     public init(sv2 reader: inout SV2Reader) throws(SV2Error) { self = try reader.readU64() }
     public func encode(to writer: inout SV2Writer) { writer.writeU64(self) }
+}
+
+/// U24: unsigned 24-bit little-endian (the frame's `msg_length`, B0_16M's length prefix). A type of
+/// its own so that a value above 2^24 − 1 cannot be built (`valueTooLong`) and never reaches a writer.
+public struct U24: SV2Codable, Comparable, CustomStringConvertible {
+    public static let max = U24(unchecked: 0xFF_FFFF)
+    public static var minEncodedSize: Int { 3 }
+
+    public let value: UInt32
+
+    public init<I: BinaryInteger>(_ value: I) throws(SV2Error) {
+        guard value >= 0, value <= 0xFF_FFFF else { throw SV2Error(.valueTooLong, "U24 holds 0...16777215, got \(value)") }
+        self.value = UInt32(truncatingIfNeeded: value)
+    }
+
+    private init(unchecked value: UInt32) { self.value = value }
+
+    public var description: String { String(value) }
+    public static func < (lhs: U24, rhs: U24) -> Bool { lhs.value < rhs.value }
+
+    public init(sv2 reader: inout SV2Reader) throws(SV2Error) { value = try reader.readU24() }
+    public func encode(to writer: inout SV2Writer) { writer.writeU24(value) }
 }
 
 extension Bytes32: SV2Codable {             // U256
