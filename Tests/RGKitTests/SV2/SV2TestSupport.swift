@@ -2,18 +2,6 @@ import Foundation
 import RGKit
 import Testing
 
-/// Seeded SplitMix64: every fuzz run is reproducible from its seed (printed on failure).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// How many fuzz cases each fuzz test runs. Default: a few tens of thousands in total per test
 /// run. Long run: `RG_FUZZ_CASES=1000000 swift test --filter SV2Fuzz` (each fuzz test then runs
