@@ -95,7 +95,7 @@ public struct DemoFeed: Sendable {
         case .highSigops:
             // A bare 1-of-3 multisig output costs 80 sigops (20 legacy × 4); 1,200 of them
             // exceed the 80,000 budget no honest node would fill.
-            spec.txCount = min(n, 1_200)
+            spec.txCount = 1_200
             spec.multisigOutput = true
             spec.mempool = 30_000
         case .empty:

@@ -19,6 +19,9 @@ public enum TemplateConsensus {
         var anyWitness = false
         var scratch = [UInt8](repeating: 0, count: 1 << 16)
         var txDataFailure: String?
+        // Before segwit (sigoplimit 20,000) GBT counted sigops in legacy units; since, in cost
+        // units (×4). Real 2017 regtest templates declare 2 for a transaction with 2 legacy sigops.
+        let sigopScale = (t.sigopLimit ?? 80_000) <= 20_000 ? 1 : 4
 
         for (index, tx) in t.transactions.enumerated() {
             guard let hex = tx.dataHex else {
@@ -58,7 +61,7 @@ public enum TemplateConsensus {
             anyWitness = anyWitness || digest.hasWitness
             findings.derivedWeight += Int64(digest.weight)
             if txDataFailure == nil {
-                txDataFailure = mismatch(index: index, declared: tx, derived: digest)
+                txDataFailure = mismatch(index: index, declared: tx, derived: digest, sigopScale: sigopScale)
             }
         }
         if let txDataFailure { findings.failures.append(.init(.txData, txDataFailure)) }
@@ -101,7 +104,7 @@ public enum TemplateConsensus {
         return findings
     }
 
-    private static func mismatch(index: Int, declared tx: BlockTemplate.Transaction, derived d: TransactionDigest) -> String? {
+    private static func mismatch(index: Int, declared tx: BlockTemplate.Transaction, derived d: TransactionDigest, sigopScale: Int) -> String? {
         if d.isCoinbase { return "transaction \(index) is a coinbase (null prevout); templates list only non-coinbase transactions" }
         if let txid = tx.txid, txid != d.txid {
             return "transaction \(index): declared txid \(txid.displayHex) but data hashes to \(d.txid.displayHex)"
@@ -112,8 +115,9 @@ public enum TemplateConsensus {
         if let weight = tx.weight, weight != Int64(d.weight) {
             return "transaction \(index) (txid \(d.txid.displayHex)): declared weight \(weight) but data weighs \(d.weight)"
         }
-        if let sigops = tx.sigops, sigops < Int64(d.legacySigOpCost) {
-            return "transaction \(index) (txid \(d.txid.displayHex)): declared sigops \(sigops) < \(d.legacySigOpCost) counted in its scripts"
+        let floor = Int64(d.legacySigOpCount * sigopScale)
+        if let sigops = tx.sigops, sigops < floor {
+            return "transaction \(index) (txid \(d.txid.displayHex)): declared sigops \(sigops) < \(floor) counted in its scripts"
         }
         if let bad = tx.depends.first(where: { $0 > index }) {
             return "transaction \(index): depends on \(bad), which is not an earlier transaction"
