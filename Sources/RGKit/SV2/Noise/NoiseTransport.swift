@@ -71,7 +71,8 @@ public struct NoiseFrameEncryptor: Sendable {
 /// `nextFrame()` until it returns nil.
 ///
 /// - The header's `msg_length` is checked against `maxPayloadLength` as soon as the 22 header bytes
-///   decrypt, before any room is reserved for the payload (`frameTooLarge`).
+///   decrypt, before any room is reserved for the payload (`frameTooLarge`). Room is then reserved
+///   chunk by chunk as ciphertext arrives (never past the announced length), not all at once.
 /// - Payload chunks are decrypted as soon as each is complete, straight into the frame's payload,
 ///   so at most one partial chunk of ciphertext is held.
 /// - Any MAC failure fails closed: the error is returned now and from every later call, and input
@@ -93,6 +94,11 @@ public struct NoiseFrameDecryptor: Sendable {
 
     /// Bytes held: unread ciphertext plus the room reserved for the frame being decrypted.
     public var bufferedByteCount: Int { (pending.count - pendingStart) + payload.capacity }
+
+    /// Room reserved for the payload of the frame being decrypted: at most one chunk beyond what has
+    /// been decrypted, never above the announced length (up to the allocator's page rounding).
+    /// Exposed for the fuzz tests' allocation bound.
+    var reservedPayloadCapacity: Int { payload.capacity }
 
     /// True when a frame has started but is not complete (at end of stream this is a truncation).
     public var hasPartialFrame: Bool { pending.count > pendingStart || currentHeader != nil }
@@ -153,13 +159,19 @@ public struct NoiseFrameDecryptor: Sendable {
             header = decoded
             currentHeader = decoded
             payload = []
-            payload.reserveCapacity(decoded.payloadLength)          // after the limit check
+            // After the limit check, and only one chunk's worth: memory follows the bytes that
+            // actually arrive, so a peer cannot pin `maxPayloadLength` with a 22-byte header.
+            payload.reserveCapacity(min(decoded.payloadLength, NoiseFraming.maxChunkPlaintextSize))
         }
         while payload.count < header.payloadLength {
             let chunk = min(NoiseFraming.maxChunkPlaintextSize, header.payloadLength - payload.count)
             let needed = chunk + ChaCha20Poly1305.tagSize
             guard available >= needed else { compact(); return nil }
             let outStart = payload.count
+            if payload.capacity < outStart + chunk {
+                // Grow geometrically but never past the announced length.
+                payload.reserveCapacity(min(header.payloadLength, max(outStart + chunk, 2 * payload.capacity)))
+            }
             payload.append(contentsOf: repeatElement(0, count: chunk))
             let start = pendingStart
             try pending.withBytes { (raw: UnsafeRawBufferPointer) throws(NoiseError) in
