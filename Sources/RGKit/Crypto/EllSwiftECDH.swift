@@ -18,7 +18,14 @@ public enum EllSwiftECDH {
     /// the peer's `theirEncoding`; `role` says which side we are.
     public static func sharedSecret(ours: Secp256k1KeyPair, ourEncoding: EllSwiftPublicKey,
                                     theirEncoding: EllSwiftPublicKey, role: Role) throws(CryptoError) -> SecretKey {
-        let x = try ours.sharedX(withX: theirEncoding.x)
+        try sharedSecret(ours: ours, ourEncoding: ourEncoding, theirEncoding: theirEncoding, theirX: theirEncoding.x, role: role)
+    }
+
+    /// As above with the peer's x already decoded (`theirEncoding.x`), so a handshake that uses one
+    /// peer key in two DHs decodes it once.
+    static func sharedSecret(ours: Secp256k1KeyPair, ourEncoding: EllSwiftPublicKey, theirEncoding: EllSwiftPublicKey,
+                             theirX: Bytes32, role: Role) throws(CryptoError) -> SecretKey {
+        let x = try ours.sharedX(withX: theirX)
         let (first, second) = role == .initiator ? (ourEncoding, theirEncoding) : (theirEncoding, ourEncoding)
         var hasher = Crypto.SHA256()
         withUnsafeBytes(of: tagHash) { hasher.update(bufferPointer: $0) }

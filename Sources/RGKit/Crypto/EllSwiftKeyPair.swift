@@ -29,4 +29,9 @@ public struct EllSwiftKeyPair: Sendable {
     public func sharedSecret(with theirs: EllSwiftPublicKey, role: EllSwiftECDH.Role) throws(CryptoError) -> SecretKey {
         try EllSwiftECDH.sharedSecret(ours: keyPair, ourEncoding: encoding, theirEncoding: theirs, role: role)
     }
+
+    /// As above with the peer's x already decoded.
+    func sharedSecret(with theirs: EllSwiftPublicKey, theirX: Bytes32, role: EllSwiftECDH.Role) throws(CryptoError) -> SecretKey {
+        try EllSwiftECDH.sharedSecret(ours: keyPair, ourEncoding: encoding, theirEncoding: theirs, theirX: theirX, role: role)
+    }
 }

@@ -4,9 +4,10 @@
 /// the library).
 ///
 /// Four little-endian 64-bit limbs, always fully reduced (0 ≤ value < p), so equality is limb
-/// equality. Add, subtract, multiply and the fixed-exponent powers (inverse, square root) run
-/// without branches or table lookups on the value, which is "constant time enough" for what goes
-/// through them: public keys and EllSwift randomness, never a long-term secret.
+/// equality. Add, subtract, multiply and the fixed-exponent powers (inverse, square root) use no
+/// table lookups and branch only on rare carries into zero limbs (see `addCarrying`), which is
+/// "constant time enough" for what goes through them: public keys and EllSwift randomness, never
+/// a long-term secret (secret scalars only ever go to libsecp256k1).
 struct FieldElement: Equatable, Sendable {
     var l0: UInt64, l1: UInt64, l2: UInt64, l3: UInt64
 
@@ -55,53 +56,53 @@ struct FieldElement: Equatable, Sendable {
     @inline(__always)
     static func reducedOnce(l0: UInt64, l1: UInt64, l2: UInt64, l3: UInt64) -> FieldElement {
         // value ≥ p  ⇔  value + (2^256 − p) overflows 2^256.
-        let (t0, c0) = l0.addingReportingOverflow(reductionConstant)
-        let (t1, c1) = l1.addingReportingOverflow(c0 ? 1 : 0)
-        let (t2, c2) = l2.addingReportingOverflow(c1 ? 1 : 0)
-        let (t3, c3) = l3.addingReportingOverflow(c2 ? 1 : 0)
-        let mask = 0 &- UInt64(c3 ? 1 : 0)
-        return FieldElement(l0: l0 ^ ((l0 ^ t0) & mask), l1: l1 ^ ((l1 ^ t1) & mask),
-                            l2: l2 ^ ((l2 ^ t2) & mask), l3: l3 ^ ((l3 ^ t3) & mask))
+        var c: UInt64 = 0
+        let t0 = addCarrying(l0, reductionConstant, &c)
+        let t1 = addCarrying(l1, 0, &c)
+        let t2 = addCarrying(l2, 0, &c)
+        let t3 = addCarrying(l3, 0, &c)
+        return select(mask: 0 &- c, FieldElement(l0: t0, l1: t1, l2: t2, l3: t3), else: FieldElement(l0: l0, l1: l1, l2: l2, l3: l3))
+    }
+
+    /// `a` where `mask` is all ones, `b` where it is zero, without a branch.
+    @inline(__always)
+    static func select(mask: UInt64, _ a: FieldElement, else b: FieldElement) -> FieldElement {
+        FieldElement(l0: b.l0 ^ ((a.l0 ^ b.l0) & mask), l1: b.l1 ^ ((a.l1 ^ b.l1) & mask),
+                     l2: b.l2 ^ ((a.l2 ^ b.l2) & mask), l3: b.l3 ^ ((a.l3 ^ b.l3) & mask))
     }
 
     // MARK: Arithmetic
 
     @inline(__always)
     static func + (a: FieldElement, b: FieldElement) -> FieldElement {
-        let (s0, c0) = a.l0.addingReportingOverflow(b.l0)
-        let (s1a, c1a) = a.l1.addingReportingOverflow(b.l1)
-        let (s1, c1b) = s1a.addingReportingOverflow(c0 ? 1 : 0)
-        let (s2a, c2a) = a.l2.addingReportingOverflow(b.l2)
-        let (s2, c2b) = s2a.addingReportingOverflow((c1a || c1b) ? 1 : 0)
-        let (s3a, c3a) = a.l3.addingReportingOverflow(b.l3)
-        let (s3, c3b) = s3a.addingReportingOverflow((c2a || c2b) ? 1 : 0)
-        let carry = c3a || c3b
-        // If the sum overflowed 2^256, add 2^256 − p (the wrapped value is then below p, since
-        // a + b < 2p); otherwise subtract p if the sum is ≥ p.
-        let (t0, d0) = s0.addingReportingOverflow(reductionConstant)
-        let (t1, d1) = s1.addingReportingOverflow(d0 ? 1 : 0)
-        let (t2, d2) = s2.addingReportingOverflow(d1 ? 1 : 0)
-        let (t3, d3) = s3.addingReportingOverflow(d2 ? 1 : 0)
-        let mask = 0 &- UInt64((carry || d3) ? 1 : 0)
-        return FieldElement(l0: s0 ^ ((s0 ^ t0) & mask), l1: s1 ^ ((s1 ^ t1) & mask),
-                            l2: s2 ^ ((s2 ^ t2) & mask), l3: s3 ^ ((s3 ^ t3) & mask))
+        var c: UInt64 = 0
+        let s0 = addCarrying(a.l0, b.l0, &c)
+        let s1 = addCarrying(a.l1, b.l1, &c)
+        let s2 = addCarrying(a.l2, b.l2, &c)
+        let s3 = addCarrying(a.l3, b.l3, &c)
+        // If the sum overflowed 2^256, adding 2^256 − p wraps it below p (a + b < 2p); otherwise
+        // that same addition overflows exactly when the sum is ≥ p. Either way take it then.
+        var d: UInt64 = 0
+        let t0 = addCarrying(s0, reductionConstant, &d)
+        let t1 = addCarrying(s1, 0, &d)
+        let t2 = addCarrying(s2, 0, &d)
+        let t3 = addCarrying(s3, 0, &d)
+        return select(mask: 0 &- (c | d), FieldElement(l0: t0, l1: t1, l2: t2, l3: t3), else: FieldElement(l0: s0, l1: s1, l2: s2, l3: s3))
     }
 
     @inline(__always)
     static func - (a: FieldElement, b: FieldElement) -> FieldElement {
-        let (d0, b0) = a.l0.subtractingReportingOverflow(b.l0)
-        let (d1a, b1a) = a.l1.subtractingReportingOverflow(b.l1)
-        let (d1, b1b) = d1a.subtractingReportingOverflow(b0 ? 1 : 0)
-        let (d2a, b2a) = a.l2.subtractingReportingOverflow(b.l2)
-        let (d2, b2b) = d2a.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
-        let (d3a, b3a) = a.l3.subtractingReportingOverflow(b.l3)
-        let (d3, b3b) = d3a.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
+        var borrow: UInt64 = 0
+        let d0 = subtractBorrowing(a.l0, b.l0, &borrow)
+        let d1 = subtractBorrowing(a.l1, b.l1, &borrow)
+        let d2 = subtractBorrowing(a.l2, b.l2, &borrow)
+        let d3 = subtractBorrowing(a.l3, b.l3, &borrow)
         // On borrow the wrapped value is a − b + 2^256; adding p means subtracting 2^256 − p.
-        let fix = reductionConstant & (0 &- UInt64((b3a || b3b) ? 1 : 0))
-        let (r0, e0) = d0.subtractingReportingOverflow(fix)
-        let (r1, e1) = d1.subtractingReportingOverflow(e0 ? 1 : 0)
-        let (r2, e2) = d2.subtractingReportingOverflow(e1 ? 1 : 0)
-        let r3 = d3 &- (e2 ? 1 : 0)
+        var e: UInt64 = 0
+        let r0 = subtractBorrowing(d0, reductionConstant & (0 &- borrow), &e)
+        let r1 = subtractBorrowing(d1, 0, &e)
+        let r2 = subtractBorrowing(d2, 0, &e)
+        let r3 = subtractBorrowing(d3, 0, &e)
         return FieldElement(l0: r0, l1: r1, l2: r2, l3: r3)
     }
 
@@ -156,34 +157,36 @@ struct FieldElement: Equatable, Sendable {
     static func reduce512(_ r0: UInt64, _ r1: UInt64, _ r2: UInt64, _ r3: UInt64,
                           _ r4: UInt64, _ r5: UInt64, _ r6: UInt64, _ r7: UInt64) -> FieldElement {
         let k = reductionConstant
-        // First fold: (r4..r7) · k is at most 289 bits; add it to (r0..r3).
-        var (h, l) = r4.multipliedFullWidth(by: k)
-        var (s0, o) = r0.addingReportingOverflow(l)
-        var carry = h &+ (o ? 1 : 0)
-        (h, l) = r5.multipliedFullWidth(by: k)
-        (l, o) = l.addingReportingOverflow(carry); h &+= o ? 1 : 0
-        var (s1, o2) = r1.addingReportingOverflow(l)
-        carry = h &+ (o2 ? 1 : 0)
-        (h, l) = r6.multipliedFullWidth(by: k)
-        (l, o) = l.addingReportingOverflow(carry); h &+= o ? 1 : 0
-        var (s2, o3) = r2.addingReportingOverflow(l)
-        carry = h &+ (o3 ? 1 : 0)
-        (h, l) = r7.multipliedFullWidth(by: k)
-        (l, o) = l.addingReportingOverflow(carry); h &+= o ? 1 : 0
-        var (s3, o4) = r3.addingReportingOverflow(l)
-        let top = h &+ (o4 ? 1 : 0)                     // < 2^34
+        // First fold: (r4..r7) · k (each product below 2^97) added to (r0..r3).
+        let (h0, m0) = r4.multipliedFullWidth(by: k)
+        let (h1, m1) = r5.multipliedFullWidth(by: k)
+        let (h2, m2) = r6.multipliedFullWidth(by: k)
+        let (h3, m3) = r7.multipliedFullWidth(by: k)
+        var c: UInt64 = 0
+        var s0 = addCarrying(r0, m0, &c)
+        var s1 = addCarrying(r1, m1, &c)
+        var s2 = addCarrying(r2, m2, &c)
+        var s3 = addCarrying(r3, m3, &c)
+        var top = h3 &+ c                                  // h3 < 2^33
+        c = 0
+        s1 = addCarrying(s1, h0, &c)
+        s2 = addCarrying(s2, h1, &c)
+        s3 = addCarrying(s3, h2, &c)
+        top = top &+ c                                     // < 2^34
         // Second fold: top · k < 2^67.
-        (h, l) = top.multipliedFullWidth(by: k)
-        (s0, o) = s0.addingReportingOverflow(l)
-        (s1, o2) = s1.addingReportingOverflow(h &+ (o ? 1 : 0))
-        (s2, o3) = s2.addingReportingOverflow(o2 ? 1 : 0)
-        (s3, o4) = s3.addingReportingOverflow(o3 ? 1 : 0)
-        // A final wrap past 2^256 leaves a small value: add k once more (cannot overflow again).
-        let (t0, c0) = s0.addingReportingOverflow(k & (0 &- UInt64(o4 ? 1 : 0)))
-        let (t1, c1) = s1.addingReportingOverflow(c0 ? 1 : 0)
-        let (t2, c2) = s2.addingReportingOverflow(c1 ? 1 : 0)
-        let t3 = s3 &+ (c2 ? 1 : 0)
-        return reducedOnce(l0: t0, l1: t1, l2: t2, l3: t3)
+        let (hh, ll) = top.multipliedFullWidth(by: k)
+        c = 0
+        s0 = addCarrying(s0, ll, &c)
+        s1 = addCarrying(s1, hh, &c)
+        s2 = addCarrying(s2, 0, &c)
+        s3 = addCarrying(s3, 0, &c)
+        // A wrap past 2^256 leaves a small value: add k once more (this cannot overflow again).
+        var e: UInt64 = 0
+        s0 = addCarrying(s0, k & (0 &- c), &e)
+        s1 = addCarrying(s1, 0, &e)
+        s2 = addCarrying(s2, 0, &e)
+        s3 = addCarrying(s3, 0, &e)
+        return reducedOnce(l0: s0, l1: s1, l2: s2, l3: s3)
     }
 
     // MARK: Powers
@@ -234,6 +237,32 @@ struct FieldElement: Equatable, Sendable {
     var isValidX: Bool { (squared() * self + FieldElement(7)).isSquare }
 }
 
+/// `a + b + carry` with the carry (0 or 1) updated. Written with comparisons rather than
+/// `addingReportingOverflow` and a Bool: LLVM turned that form into branches on every carry of
+/// the product accumulation (3.5× slower, and data-dependent). What branches remain are on carries
+/// into limbs known to be zero, which almost never happen and only ever depend on public values
+/// here (EllSwift encodings and the x of public keys).
+@inline(__always)
+func addCarrying(_ a: UInt64, _ b: UInt64, _ carry: inout UInt64) -> UInt64 {
+    let s1 = a &+ b
+    let c1: UInt64 = s1 < a ? 1 : 0
+    let s2 = s1 &+ carry
+    let c2: UInt64 = s2 < s1 ? 1 : 0
+    carry = c1 | c2                                        // at most one of them is set
+    return s2
+}
+
+/// `a − b − borrow` with the borrow (0 or 1) updated.
+@inline(__always)
+func subtractBorrowing(_ a: UInt64, _ b: UInt64, _ borrow: inout UInt64) -> UInt64 {
+    let d1 = a &- b
+    let b1: UInt64 = a < b ? 1 : 0
+    let d2 = d1 &- borrow
+    let b2: UInt64 = d1 < borrow ? 1 : 0
+    borrow = b1 | b2
+    return d2
+}
+
 /// A 192-bit accumulator (c0, c1, c2) for product-scanning multiplication.
 @usableFromInline
 struct Accumulator {
@@ -242,27 +271,25 @@ struct Accumulator {
     @inline(__always)
     mutating func mulAdd(_ a: UInt64, _ b: UInt64) {
         let (h, l) = a.multipliedFullWidth(by: b)
-        let (n0, o0) = c0.addingReportingOverflow(l)
-        let (n1a, o1a) = c1.addingReportingOverflow(h)
-        let (n1, o1b) = n1a.addingReportingOverflow(o0 ? 1 : 0)
-        c0 = n0
-        c1 = n1
-        c2 &+= (o1a ? 1 : 0) &+ (o1b ? 1 : 0)
+        add(h, l)
     }
 
-    /// Adds 2·a·b.
+    /// Adds 2·a·b (the cross products of a square): the same 128-bit product added twice, which
+    /// keeps to the carry pattern LLVM compiles without branches.
     @inline(__always)
     mutating func mulAdd2(_ a: UInt64, _ b: UInt64) {
         let (h, l) = a.multipliedFullWidth(by: b)
-        let top = h >> 63
-        let h2 = (h << 1) | (l >> 63)
-        let l2 = l << 1
-        let (n0, o0) = c0.addingReportingOverflow(l2)
-        let (n1a, o1a) = c1.addingReportingOverflow(h2)
-        let (n1, o1b) = n1a.addingReportingOverflow(o0 ? 1 : 0)
-        c0 = n0
-        c1 = n1
-        c2 &+= top &+ (o1a ? 1 : 0) &+ (o1b ? 1 : 0)
+        add(h, l)
+        add(h, l)
+    }
+
+    @inline(__always)
+    private mutating func add(_ h: UInt64, _ l: UInt64) {
+        c0 = c0 &+ l
+        let k0: UInt64 = c0 < l ? 1 : 0
+        let t = h &+ k0                                    // a product's high word is ≤ 2^64 − 2
+        c1 = c1 &+ t
+        c2 = c2 &+ (c1 < t ? 1 : 0)
     }
 
     /// Returns the low word and shifts the accumulator down by 64 bits.

@@ -76,14 +76,15 @@ public struct NoiseInitiator: Sendable {
             let staticPlain = try symmetric.decryptAndHash(Array(bytes[NoiseHandshake.encryptedStaticRange]))
             symmetric.recordHash("h_after_s")
             let remoteStatic = try EllSwiftPublicKey(bytes: staticPlain)
-            let es = try ephemeral.sharedSecret(with: remoteStatic, role: .initiator)
+            let remoteStaticX = remoteStatic.x                        // for es and for the certificate
+            let es = try ephemeral.sharedSecret(with: remoteStatic, theirX: remoteStaticX, role: .initiator)
             symmetric.record("ecdh_es", es)
             symmetric.mixKey(es)
 
             let certificatePlain = try symmetric.decryptAndHash(Array(bytes[NoiseHandshake.encryptedCertificateRange]))
             symmetric.recordHash("h_final")
             let certificate = try NoiseCertificate(decoding: certificatePlain)
-            let staticKey = try XOnlyPublicKey(bytes: remoteStatic.x)
+            let staticKey = try XOnlyPublicKey(bytes: remoteStaticX)
             try certificate.verify(staticKey: staticKey, authority: authorityKey, nowSeconds: nowSeconds,
                                    leewaySeconds: certificateLeewaySeconds)
 

@@ -87,6 +87,7 @@ public struct NoiseResponder: Sendable {
         do {
             // Act 1: MixHash(e), then DecryptAndHash(empty) = MixHash(empty) (no key yet).
             let remoteEphemeral = try EllSwiftPublicKey(bytes: message)
+            let remoteEphemeralX = remoteEphemeral.x                  // decoded once, used by ee and es
             symmetric.mixHash(remoteEphemeral.bytes)
             symmetric.recordHash("h_after_mixhash_e")
             _ = try symmetric.decryptAndHash([])
@@ -97,12 +98,12 @@ public struct NoiseResponder: Sendable {
             act2.reserveCapacity(NoiseHandshake.act2Size)
             symmetric.mixHash(act2)
             symmetric.recordHash("h_after_mixhash_re")
-            let ee = try ephemeral.sharedSecret(with: remoteEphemeral, role: .responder)
+            let ee = try ephemeral.sharedSecret(with: remoteEphemeral, theirX: remoteEphemeralX, role: .responder)
             symmetric.record("ecdh_ee", ee)
             symmetric.mixKey(ee)
             act2 += try symmetric.encryptAndHash(configuration.staticKey.encoding.bytes)
             symmetric.recordHash("h_after_s")
-            let es = try configuration.staticKey.sharedSecret(with: remoteEphemeral, role: .responder)
+            let es = try configuration.staticKey.sharedSecret(with: remoteEphemeral, theirX: remoteEphemeralX, role: .responder)
             symmetric.record("ecdh_es", es)
             symmetric.mixKey(es)
             act2 += try symmetric.encryptAndHash(certificate.bytes)
