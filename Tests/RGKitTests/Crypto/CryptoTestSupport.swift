@@ -46,9 +46,11 @@ enum CSVFixture {
 enum FuzzBudget {
     static let requested: Int? = ProcessInfo.processInfo.environment["RG_FUZZ_CASES"].flatMap { Int($0) }
 
-    static func cases(_ normal: Int, longRunShare: Double = 1.0) -> Int {
+    static func cases(_ normal: Int, longRunShare: Double = 1.0, function: String = #function) -> Int {
         guard let requested else { return normal }
-        return max(normal, Int(Double(requested) * longRunShare))
+        let count = max(normal, Int(Double(requested) * longRunShare))
+        print("FUZZ \(function): \(count) cases, seed \(seed)")
+        return count
     }
 
     /// The seed: RG_FUZZ_SEED if set (to replay a failure), else a fixed default.

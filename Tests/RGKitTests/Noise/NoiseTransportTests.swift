@@ -112,4 +112,15 @@ import Testing
         #expect(try server.decrypt([UInt8]()) == [])
         #expect(server.decryptor.bufferedByteCount == 0)
     }
+
+    /// A caller that takes one frame per append (without draining to nil) does not make the
+    /// decryptor keep consumed bytes.
+    @Test func consumedBytesAreDroppedEvenWithoutDrainingToNil() throws {
+        var (client, server) = try HandshakePair.make(seed: 28).transports()
+        for i in 0..<1000 {
+            server.decryptor.append(try client.encrypt(SV2Frame(msgType: 1, payload: [UInt8](repeating: UInt8(i & 0xFF), count: 100))))
+            #expect(try server.decryptor.nextFrame()?.payload.first == UInt8(i & 0xFF))
+            #expect(server.decryptor.bufferedByteCount <= 2 * NoiseFraming.encryptedFrameSize(payloadLength: 100))
+        }
+    }
 }

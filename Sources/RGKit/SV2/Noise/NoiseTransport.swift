@@ -106,11 +106,13 @@ public struct NoiseFrameDecryptor: Sendable {
     /// Buffers received bytes. Ignored after a failure.
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil, bytes.count > 0 else { return }
+        if pendingStart > 0 { compact() }              // a caller that stopped at a frame, not at nil
         pending.append(contentsOf: bytes)
     }
 
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         guard failure == nil else { return }
+        if pendingStart > 0 { compact() }
         pending.append(contentsOf: bytes)
     }
 
