@@ -111,8 +111,7 @@ struct LoopbackHarness {
     func connectMiner(authorityKey: XOnlyPublicKey? = nil, tamperWrite: Int? = nil, handshakeTimeout: TimeAmount = .seconds(5),
                       maxPayloadLength: Int = 2 << 20) async throws -> (Channel, AsyncStream<ChannelEvent>) {
         let (events, continuation) = AsyncStream<ChannelEvent>.makeStream()
-        var rng = SecureRandomNumberGenerator()
-        let initiator = NoiseInitiator(authorityKey: authorityKey ?? authority.publicKey, using: &rng)
+        let key = authorityKey ?? authority.publicKey
         let now = self.now
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -120,7 +119,7 @@ struct LoopbackHarness {
                 channel.eventLoop.makeCompletedFuture {
                     if let tamperWrite { try channel.pipeline.syncOperations.addHandler(TamperHandler(target: tamperWrite)) }
                     try channel.pipeline.syncOperations.addHandlers([
-                        NoiseHandshakeHandler(initiator: initiator, handshakeTimeout: handshakeTimeout,
+                        NoiseHandshakeHandler(authorityKey: key, handshakeTimeout: handshakeTimeout,
                                               maxPayloadLength: maxPayloadLength, nowSeconds: { now }),
                         EventRecorder(continuation)])
                 }

@@ -53,7 +53,17 @@ public final class NoiseHandshakeHandler: ChannelDuplexHandler, RemovableChannel
     /// Wall-clock seconds for certificate windows (the only clock the handshake needs).
     public static let systemNowSeconds: @Sendable () -> Int64 = { Int64(time(nil)) }
 
-    /// Miner side. `initiator` holds the authority key to check the pool's certificate against.
+    /// Miner side with a fresh ephemeral key from the OS CSPRNG. Create one handler per
+    /// connection (in the channel initializer), so no ephemeral key is ever reused.
+    public convenience init(authorityKey: XOnlyPublicKey, handshakeTimeout: TimeAmount, maxPayloadLength: Int,
+                            nowSeconds: @escaping @Sendable () -> Int64 = NoiseHandshakeHandler.systemNowSeconds) {
+        var random = SecureRandomNumberGenerator()
+        self.init(initiator: NoiseInitiator(authorityKey: authorityKey, using: &random), handshakeTimeout: handshakeTimeout,
+                  maxPayloadLength: maxPayloadLength, nowSeconds: nowSeconds)
+    }
+
+    /// Miner side with a given initiator (tests pin its keys). `initiator` holds the authority key
+    /// to check the pool's certificate against; it must not have been used for another connection.
     public init(initiator: NoiseInitiator, handshakeTimeout: TimeAmount, maxPayloadLength: Int,
                 nowSeconds: @escaping @Sendable () -> Int64 = NoiseHandshakeHandler.systemNowSeconds) {
         role = .initiator(initiator)
