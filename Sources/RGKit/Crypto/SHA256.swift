@@ -44,3 +44,13 @@ public enum SHA256Hash {
         return hash(tagHash + tagHash + data)
     }
 }
+
+extension SHA256Hash {
+    /// SHA256(a ‖ b) without building the joined buffer (Noise MixHash: h = SHA256(h ‖ data)).
+    public static func hashConcatenation(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bytes32 {
+        var hasher = Crypto.SHA256()
+        hasher.update(bufferPointer: a)
+        hasher.update(bufferPointer: b)
+        return hasher.finalize().withUnsafeBytes { Bytes32(unsafeFrom: $0.baseAddress!) }
+    }
+}
