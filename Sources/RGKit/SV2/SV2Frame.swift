@@ -13,7 +13,7 @@ public struct SV2Frame: Hashable, Sendable, CustomStringConvertible {
     public var payload: [UInt8]
 
     /// `payload` must fit a U24 (≤ 16,777,215 bytes); our message encoders never come close.
-    public init(extensionType: UInt16, msgType: UInt8, payload: [UInt8]) {
+    public init(extensionType: UInt16 = 0, msgType: UInt8, payload: [UInt8]) {
         precondition(payload.count <= SV2FrameHeader.maxPayloadLength, "SV2 payload does not fit a U24")
         self.extensionType = extensionType
         self.msgType = msgType

@@ -41,18 +41,3 @@ enum CSVFixture {
     }
 }
 
-/// Case counts for property and fuzz tests: `normal` by default, scaled so the largest suite runs
-/// `RG_FUZZ_CASES` cases when that environment variable is set (the documented long run).
-enum FuzzBudget {
-    static let requested: Int? = ProcessInfo.processInfo.environment["RG_FUZZ_CASES"].flatMap { Int($0) }
-
-    static func cases(_ normal: Int, longRunShare: Double = 1.0, function: String = #function) -> Int {
-        guard let requested else { return normal }
-        let count = max(normal, Int(Double(requested) * longRunShare))
-        print("FUZZ \(function): \(count) cases, seed \(seed)")
-        return count
-    }
-
-    /// The seed: RG_FUZZ_SEED if set (to replay a failure), else a fixed default.
-    static let seed: UInt64 = ProcessInfo.processInfo.environment["RG_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5EED_0F_2025
-}

@@ -79,13 +79,6 @@ import Testing
         #expect(server.decryptor.failure == NoiseError(.decryptionFailed))
     }
 
-    @Test func aFrameWhoseHeaderLiesAboutItsLengthIsNotSent() throws {
-        var (client, _) = try HandshakePair.make(seed: 25).transports()
-        let liar = SV2Frame(header: SV2FrameHeader(extensionType: 0, msgType: 1, payloadLength: 5), payload: [1, 2, 3])
-        #expect(throws: NoiseError(.invalidFrame)) { try client.encrypt(liar) }
-        #expect(client.encryptor.cipher.nonce == 0)                           // nothing consumed
-    }
-
     @Test func theLastNonceIsNeverUsed() throws {
         var cipher = NoiseCipherState(key: SecretKey.random(), nonce: UInt64.max - 1)
         _ = try cipher.encrypt([1])

@@ -2,15 +2,6 @@ import Foundation
 import RGKit
 import Testing
 
-
-/// How many fuzz cases each fuzz test runs. Default: a few tens of thousands in total per test
-/// run. Long run: `RG_FUZZ_CASES=1000000 swift test --filter SV2Fuzz` (each fuzz test then runs
-/// that many cases; add `-c release` to make it quick).
-enum FuzzBudget {
-    static let override: Int? = ProcessInfo.processInfo.environment["RG_FUZZ_CASES"].flatMap { Int($0) }
-    static func cases(default count: Int) -> Int { override ?? count }
-}
-
 extension RandomNumberGenerator {
     mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) } }
     mutating func u32() -> UInt32 { UInt32.random(in: .min ... .max, using: &self) }

@@ -157,7 +157,7 @@ public struct NoiseFrameDecryptor: Sendable {
                 throw NoiseError(.frameTooLarge,
                                  "msg_type \(decoded.msgType) announces \(decoded.payloadLength) payload bytes, maximum \(maxPayloadLength)")
             }
-            if decoded.payloadLength == 0 { return SV2Frame(header: decoded, payload: []) }
+            if decoded.payloadLength == 0 { return SV2Frame(extensionType: decoded.extensionType, msgType: decoded.msgType, payload: []) }
             header = decoded
             currentHeader = decoded
             payload = []
@@ -186,7 +186,7 @@ public struct NoiseFrameDecryptor: Sendable {
             pendingStart += needed
         }
         currentHeader = nil
-        let frame = SV2Frame(header: header, payload: payload)
+        let frame = SV2Frame(extensionType: header.extensionType, msgType: header.msgType, payload: payload)
         payload = []
         return frame
     }
