@@ -74,6 +74,7 @@ public struct VerdictSummary: Sendable, Equatable {
 
     public mutating func add(_ v: VerdictRecord) {
         total += 1
+        Self.bump(&recordsByType, VerdictRecord.type)
         if v.accepted {
             accepted += 1
         } else {
@@ -107,8 +108,9 @@ public struct VerdictSummary: Sendable, Equatable {
                 } catch {
                     throw BadLine(code: "invalid_record", detail: error.detail.isEmpty ? error.code.rawValue : error.detail)
                 }
+            } else {
+                Self.bump(&recordsByType, type)
             }
-            Self.bump(&recordsByType, type)
         } catch let error as BadLine {
             badLines += 1
             throw error
