@@ -77,7 +77,7 @@ struct Export: ParsableCommand {
         let sinceMs = try TimeOption.parse(since, flag: "--since", nowMs: now)
         let untilMs = try until.map { try TimeOption.parse($0, flag: "--until", nowMs: now) } ?? now
         if sinceMs > untilMs {
-            throw ValidationError("--since (\(RecordTime.rfc3339(ms: sinceMs))) is after --until (\(RecordTime.rfc3339(ms: untilMs)))")
+            throw TimeOption.backwards(sinceMs, untilMs)
         }
         let filter = VerdictFilter(sinceMs: sinceMs, untilMs: untilMs, reasonCode: reasonCode, feeTier: feeTier,
                                    accepted: only.map { $0 == .accepted })

@@ -61,21 +61,14 @@ struct Summary: ParsableCommand {
 
     func run() throws {
         logging.bootstrap()
-        let summary: VerdictSummary
-        var stoppedBySignal = false
-        if let db {
-            summary = try summariseStore(path: db)
-        } else {
-            (summary, stoppedBySignal) = try summariseStdin()
-        }
+        let summary = try db.map(summariseStore) ?? summariseStdin()
         try print(summary)
-        // A signal ends the run normally (ARCHITECTURE.md §1); bad lines still say so.
-        if summary.badLines > 0 {
-            throw ToolError(.inputRejected, stoppedBySignal ? "" : "\(summary.badLines) bad line\(summary.badLines == 1 ? "" : "s") skipped")
-        }
+        // Each bad line was reported as it was read and bad_lines counts them; the status says
+        // so too, even when a signal ended the run (which is otherwise a normal end, exit 0).
+        if summary.badLines > 0 { throw ToolError(.inputRejected, "") }
     }
 
-    private func summariseStdin() throws -> (VerdictSummary, Bool) {
+    private func summariseStdin() throws -> VerdictSummary {
         ProcessSignals.install()
         let reader = LineReader(fd: 0, maxLineBytes: maxLineBytes, wakeFD: ProcessSignals.wakeFD)
         var summary = VerdictSummary()
@@ -97,7 +90,7 @@ struct Summary: ParsableCommand {
                 if strict { throw ToolError(.inputRejected, "stopped at line \(number) (--strict)") }
             }
         }
-        return (summary, ProcessSignals.stopRequested)
+        return summary
     }
 
     private func summariseStore(path: String) throws -> VerdictSummary {
@@ -105,7 +98,7 @@ struct Summary: ParsableCommand {
         let sinceMs = try since.map { try TimeOption.parse($0, flag: "--since", nowMs: now) }
         let untilMs = try until.map { try TimeOption.parse($0, flag: "--until", nowMs: now) }
         if let sinceMs, let untilMs, sinceMs > untilMs {
-            throw ValidationError("--since (\(RecordTime.rfc3339(ms: sinceMs))) is after --until (\(RecordTime.rfc3339(ms: untilMs)))")
+            throw TimeOption.backwards(sinceMs, untilMs)
         }
         let database: RGDatabase
         do { database = try RGDatabase(path: path, mode: .existing) } catch { throw ToolError(error) }
@@ -133,13 +126,18 @@ struct Summary: ParsableCommand {
     }
 }
 
-/// `--since`/`--until` values, with the flag named in the error.
+/// `--since`/`--until` values. They are read in `run()` (a duration needs the clock), so their
+/// errors are `ToolError(.usage)`: exit 2 with a message naming the flag.
 enum TimeOption {
-    static func parse(_ text: String, flag: String, nowMs: Int64) throws -> Int64 {
+    static func parse(_ text: String, flag: String, nowMs: Int64) throws(ToolError) -> Int64 {
         do {
             return try RecordTime.parseBound(text, nowMs: nowMs)
         } catch {
-            throw ValidationError("\(flag) \(error)")
+            throw ToolError(.usage, "\(flag) \(error)")
         }
+    }
+
+    static func backwards(_ sinceMs: Int64, _ untilMs: Int64) -> ToolError {
+        ToolError(.usage, "--since (\(RecordTime.rfc3339(ms: sinceMs))) is after --until (\(RecordTime.rfc3339(ms: untilMs)))")
     }
 }

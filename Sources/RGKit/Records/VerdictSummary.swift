@@ -188,15 +188,16 @@ public struct VerdictSummary: Sendable, Equatable {
     public func table() -> String {
         var rows: [(String, String)] = []
         func percent(_ n: Int64) -> String {
-            total == 0 ? "" : (FixedDecimal.format(Double(n) * 100 / Double(total), fractionDigits: 1) ?? "") + "%"
+            guard total > 0, let text = FixedDecimal.format(Double(n) * 100 / Double(total), fractionDigits: 1) else { return "\(n)" }
+            return "\(n)  \(text)%"
         }
         rows.append(("verdicts", "\(total)"))
-        rows.append(("  accepted", "\(accepted)  \(percent(accepted))"))
-        rows.append(("  rejected", "\(rejected)  \(percent(rejected))"))
+        rows.append(("  accepted", percent(accepted)))
+        rows.append(("  rejected", percent(rejected)))
         func section(_ title: String, _ pairs: [(String, Int64)], percentages: Bool = true) {
             guard !pairs.isEmpty else { return }
             rows.append((title, ""))
-            for (k, n) in pairs { rows.append(("  " + k, percentages ? "\(n)  \(percent(n))" : "\(n)")) }
+            for (k, n) in pairs { rows.append(("  " + k, percentages ? percent(n) : "\(n)")) }
         }
         section("rejected by reason", Self.ordered(byReason, first: VerdictReason.allCases.map(\.rawValue)))
         section("fee tier", Self.ordered(byTier, first: FeeTier.allCases.map(\.rawValue)))
