@@ -6,7 +6,8 @@ import Musl
 import Darwin
 #endif
 
-/// Where an export goes: stdout, or a file replaced atomically. Bytes are buffered and written
+/// Where an export goes: stdout, or a file replaced atomically (or a device or FIFO written in
+/// place). Bytes are buffered and written
 /// in large blocks, so an export of a million rows costs a few hundred `write(2)` calls and
 /// never holds the whole output in memory.
 ///
@@ -27,6 +28,8 @@ public final class ExportOutput {
     private let fd: Int32
     private let target: String?
     private let temp: String?
+    /// False for stdout, which the process keeps.
+    private let ownsDescriptor: Bool
     private var buffer: [UInt8] = []
     private let blockSize = 1 << 18
     private var finished = false
@@ -37,19 +40,56 @@ public final class ExportOutput {
         fd = 1
         target = nil
         temp = nil
+        ownsDescriptor = false
         buffer.reserveCapacity(blockSize)
     }
 
     /// Exports to `path` (created with `mode`, replaced atomically on `finish()`).
+    ///
+    /// Only a regular file (or a path not there yet) is replaced. A device, FIFO or socket —
+    /// `--output /dev/null`, `/dev/stdout`, a named pipe — is opened and written in place:
+    /// renaming a temporary file over it would turn `/dev/null` into a plain file. A symlink
+    /// is followed, so the link keeps pointing at the refreshed file.
     public init(path: String, mode: mode_t = 0o644) throws(Failure) {
-        let temp = "\(path).tmp.\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        var info = stat()
+        var resolved = path
+        if stat(path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw Failure(isPath: true, message: "--output \(path) is a directory; name a file")
+            case S_IFREG:
+                if let real = realpath(path, nil) {
+                    resolved = String(cString: real)
+                    free(real)
+                }
+            default:
+                let fd = open(path, O_WRONLY | O_CLOEXEC)
+                guard fd >= 0 else {
+                    throw Failure(isPath: true, message: "cannot open --output \(path): \(String(cString: strerror(errno)))")
+                }
+                self.fd = fd
+                target = nil
+                temp = nil
+                ownsDescriptor = true
+                buffer.reserveCapacity(blockSize)
+                return
+            }
+        }
+        let temp = "\(resolved).tmp.\(getpid())"
+        // O_EXCL: never write through something planted at the temporary name. A leftover from
+        // a crashed run with the same pid is ours to remove.
+        var fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        if fd < 0 && errno == EEXIST {
+            unlink(temp)
+            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        }
         guard fd >= 0 else {
             throw Failure(isPath: true, message: "cannot create \(temp) (for --output \(path)): \(String(cString: strerror(errno)))")
         }
         self.fd = fd
-        target = path
+        target = resolved
         self.temp = temp
+        ownsDescriptor = true
         buffer.reserveCapacity(blockSize)
     }
 
@@ -75,7 +115,12 @@ public final class ExportOutput {
             throw error
         }
         finished = true
-        guard let target, let temp else { return }
+        guard let target, let temp else {
+            if ownsDescriptor, close(fd) != 0 {
+                throw Failure(isPath: false, message: "cannot close the output: \(String(cString: strerror(errno)))")
+            }
+            return
+        }
         guard fsync(fd) == 0, close(fd) == 0 else {
             let why = String(cString: strerror(errno))
             unlink(temp)
@@ -97,10 +142,8 @@ public final class ExportOutput {
         guard !finished else { return }
         finished = true
         buffer.removeAll()
-        if let temp {
-            close(fd)
-            unlink(temp)
-        }
+        if ownsDescriptor { close(fd) }
+        if let temp { unlink(temp) }
     }
 
     private func flush() throws(Failure) {
