@@ -22,7 +22,8 @@ public final class RGDatabase: Sendable {
         /// Create the parent directories and the file when missing (writers: `rg-verify --db`).
         case create
         /// The file must already exist (readers: `rg-stat export`); a typo in `--db` should be
-        /// an error, not a fresh empty database and an empty export.
+        /// an error, not a fresh empty database and an empty export. Pending migrations are
+        /// still applied (they only add), so a reader newer than the writers can query.
         case existing
     }
 

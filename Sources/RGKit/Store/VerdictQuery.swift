@@ -76,6 +76,11 @@ public struct StoredVerdict: Sendable, Equatable {
 public struct VerdictPage: Sendable, Equatable {
     public var verdicts: [StoredVerdict]
     public var next: VerdictCursor?
+
+    public init(verdicts: [StoredVerdict], next: VerdictCursor?) {
+        self.verdicts = verdicts
+        self.next = next
+    }
 }
 
 /// A verdict to insert, with its optional `--explain` checks.

@@ -111,7 +111,11 @@ public struct VerdictStore: Sendable {
 
     // MARK: querying
 
-    /// Up to `limit` verdicts matching `filter`, strictly after `after`, oldest first.
+    /// The largest page served; a larger `limit` (say, from a dashboard URL) is cut to this.
+    public static let maxPageSize = 10_000
+
+    /// Up to `limit` (at most `maxPageSize`) verdicts matching `filter`, strictly after
+    /// `after`, oldest first.
     public func page(_ filter: VerdictFilter, after: VerdictCursor? = nil, limit: Int = 100) throws(StoreError) -> VerdictPage {
         do {
             return try database.pool.read { db in try Self.page(db, filter, after: after, limit: limit) }
@@ -172,8 +176,19 @@ public struct VerdictStore: Sendable {
         }
     }
 
+    public func count(_ filter: VerdictFilter = .all) async throws(StoreError) -> Int64 {
+        do {
+            return try await database.pool.read { db in
+                let (whereSQL, arguments) = Self.whereClause(filter, after: nil)
+                return try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM verdict\(whereSQL)", arguments: arguments) ?? 0
+            }
+        } catch {
+            throw StoreError.wrap(error, .readFailed, path: database.path, doing: "cannot count verdicts")
+        }
+    }
+
     static func page(_ db: Database, _ filter: VerdictFilter, after: VerdictCursor?, limit: Int) throws -> VerdictPage {
-        let limit = max(0, limit)
+        let limit = max(0, min(limit, maxPageSize))
         let (whereSQL, arguments) = whereClause(filter, after: after)
         var all = arguments
         all += [limit + 1]                       // one extra row says whether another page exists

@@ -90,6 +90,7 @@ import Testing
         let exact = try store.page(.all, limit: 251)
         #expect(exact.verdicts.count == 251 && exact.next == nil)
         #expect(try store.page(.all, limit: 0).verdicts.isEmpty)
+        #expect(try store.page(.all, limit: .max).verdicts.count == 251)        // clamped, not overflowed
         #expect(try store.cursor(forID: 999_999) == nil)
     }
 
@@ -156,7 +157,10 @@ import Testing
         #expect(ids.count == 20 && one > ids.last!)
         let page = try await store.page(.all, limit: 50)
         #expect(page.verdicts.count == 21 && page.next == nil)
-        #expect(try await store.summary().total == 21)
+        let total = try await store.summary().total
+        let rejected = try await store.count(VerdictFilter(accepted: false))
+        #expect(total == 21)
+        #expect(rejected == Int64(page.verdicts.filter { !$0.record.accepted }.count))
     }
 
     @Test func twoPoolsOnOneFileWriteConcurrentlyWithoutLosingARow() async throws {
@@ -175,8 +179,9 @@ import Testing
             }
             try await group.waitForAll()
         }
-        #expect(try a.count() == 880)
-        #expect(try b.count() == 880)
+        let seenByA = try await a.count()
+        let seenByB = try await b.count()
+        #expect(seenByA == 880 && seenByB == 880)
         let ids = try all(a).map(\.id)
         #expect(Set(ids).count == 880)
     }
