@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "RGKit", targets: ["RGKit"]),
         .executable(name: "rg-verify", targets: ["rg-verify"]),
         .executable(name: "rg-feed", targets: ["rg-feed"]),
+        .executable(name: "rg-stat", targets: ["rg-stat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,9 +39,16 @@ let package = Package(
         ),
         .executableTarget(name: "rg-verify", dependencies: ["RGKit", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "rg-feed", dependencies: ["RGKit", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "rg-stat", dependencies: ["RGKit", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "RGKitTests",
-            dependencies: ["RGKit", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: [
+                "RGKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
+        .testTarget(name: "EndToEndTests", dependencies: ["RGKit"]),
     ]
 )
