@@ -89,7 +89,7 @@ complete -c 'rg-verify' -n '__rg-verify_should_offer_completions_for_flags_or_op
 complete -c 'rg-verify' -n '__rg-verify_should_offer_completions_for_flags_or_options "rg-verify filter" network' -l 'network' -d 'Network for the block subsidy: mainnet, testnet, testnet4, signet, regtest (env: RG_NETWORK; default: mainnet).' -rfka ''
 complete -c 'rg-verify' -n '__rg-verify_should_offer_completions_for_flags_or_options "rg-verify filter" strip' -l 'strip' -d 'Leave the template out of each verdict record.'
 complete -c 'rg-verify' -n '__rg-verify_should_offer_completions_for_flags_or_options "rg-verify filter" explain' -l 'explain' -d 'Add every check with its measured value and limit to each verdict.'
-complete -c 'rg-verify' -n '__rg-verify_should_offer_completions_for_flags_or_options "rg-verify filter" db' -l 'db' -d 'Also record each verdict in this SQLite database (env: RG_DB).' -rfka ''
+complete -c 'rg-verify' -n '__rg-verify_should_offer_completions_for_flags_or_options "rg-verify filter" db' -l 'db' -d 'SQLite database file (also RG_DB; default var/rg.sqlite).' -rfka ''
 complete -c 'rg-verify' -n '__rg-verify_should_offer_completions_for_flags_or_options "rg-verify filter" strict' -l 'strict' -d 'Stop at the first bad input line (exit 3).'
 complete -c 'rg-verify' -n '__rg-verify_should_offer_completions_for_flags_or_options "rg-verify filter" max-line-bytes' -l 'max-line-bytes' -d 'Longest accepted input line in bytes; longer lines are skipped.' -rfka ''
 complete -c 'rg-verify' -n '__rg-verify_should_offer_completions_for_flags_or_options "rg-verify filter" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error (env: RG_LOG_LEVEL).' -rfka ''

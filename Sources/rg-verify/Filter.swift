@@ -25,8 +25,8 @@ struct Filter: AsyncParsableCommand {
     @Flag(name: .long, help: "Add every check with its measured value and limit to each verdict.")
     var explain = false
 
-    @Option(name: .long, help: "Also record each verdict in this SQLite database (env: RG_DB).")
-    var db: String?
+    @OptionGroup(title: "Store")
+    var store: StoreOptions
 
     @Flag(name: .long, help: "Stop at the first bad input line (exit 3).")
     var strict = false
@@ -50,74 +50,81 @@ struct Filter: AsyncParsableCommand {
         guard maxLineBytes > 0 else { throw ToolError(.usage, "--max-line-bytes must be > 0") }
         var policyFile = try PolicyFile(path: policyPath)
         let verifier = TemplateVerifier(policy: policyFile.policy, options: .init(network: network, strip: strip, explain: explain))
-        let sink = try VerdictSink(dbPath: Setting.string(db, env: "RG_DB"))
+        let sink = try VerdictSink(options: store)
         let watcher = FileChangeWatcher(path: policyPath)
         logger.info("verifying", metadata: ["policy.file": "\(policyPath)", "policy.hash": "\(policyFile.policy.hash)", "network": "\(network.name)"])
 
         let reader = LineReader(fd: 0, maxLineBytes: maxLineBytes, chunkSize: 4 << 20, wakeFD: ProcessSignals.wakeFD)
         let output = RecordOutput()
-        var badLines = 0
-        var verdicts = 0
-        func reject(_ line: Int, _ code: String, _ message: String) throws {
-            badLines += 1
-            FileHandleStderr.write("rg-verify: line \(line): \(code): \(message)\n")
-            if strict { throw ToolError(.inputRejected, "stopping at the first bad line (--strict)") }
-        }
+        let counts = Counts()
         // Parsing and re-deriving a mainnet-size template is the expensive part; it runs on
         // worker threads while verdicts are issued and printed in input order here.
-        // eval_us counts the work on this template (prepare + judge), not time spent queued.
-        let pipeline = OrderedWorkPipeline<InputLine, PreparedLine>(maxInFlight: 4) { input in
+        // Parsing and re-deriving a mainnet-size template is the expensive part; it runs on
+        // worker threads while one delivery thread judges and prints in input order. eval_us
+        // counts the work on this template (prepare + judge), not time spent queued.
+        let failure = FirstFailure()
+        let lineLimit = maxLineBytes
+        let pipeline = OrderedWorkPipeline<InputLine, PreparedLine>(maxInFlight: 4, work: { input in
+            if let skipped = input.oversizedBytes {
+                return PreparedLine(prepared: .invalid(code: "line_too_long", message: "\(skipped) bytes exceed --max-line-bytes \(lineLimit); skipped"),
+                                    line: input, prepareNs: 0)
+            }
             let started = MonotonicClock.nanoseconds()
             let prepared = verifier.prepare(line: input.bytes)
             return PreparedLine(prepared: prepared, line: input, prepareNs: MonotonicClock.nanoseconds() - started)
-        }
-        func deliver(_ item: PreparedLine, queuedAtNs: UInt64) throws {
-            let judgeStarted = MonotonicClock.nanoseconds()
-            switch verifier.judge(item.prepared, nowMs: WallClock.milliseconds()) {
-            case .judged(let judgement):
-                let evalUs = Int64((item.prepareNs + MonotonicClock.nanoseconds() - judgeStarted) / 1000)
-                let record = judgement.record(policyHash: judgement.policyHash, verifiedMs: WallClock.milliseconds(), evalUs: evalUs)
-                try sink.store(record, checks: judgement.evaluation.checks)
-                try output.write(record.encoded(checks: judgement.evaluation.checks, template: judgement.templateBytes))
-                verdicts += 1
-            case .passThrough:
-                try output.write(item.line.bytes)
-            case .invalid(let code, let message):
-                try reject(item.line.number, code, message)
+        }, deliver: { item in
+            guard failure.error == nil else { return }
+            do {
+                let judgeStarted = MonotonicClock.nanoseconds()
+                switch verifier.judge(item.prepared, nowMs: WallClock.milliseconds()) {
+                case .judged(let judgement):
+                    let evalUs = Int64((item.prepareNs + MonotonicClock.nanoseconds() - judgeStarted) / 1000)
+                    let record = judgement.record(policyHash: judgement.policyHash, verifiedMs: WallClock.milliseconds(), evalUs: evalUs)
+                    try sink.store(record, checks: judgement.evaluation.checks)
+                    try output.write(record.encoded(checks: judgement.evaluation.checks, template: judgement.templateBytes))
+                    counts.verdict()
+                case .passThrough:
+                    try output.write(item.line.bytes)
+                case .invalid(let code, let message):
+                    counts.badLine()
+                    FileHandleStderr.write("rg-verify: line \(item.line.number): \(code): \(message)\n")
+                    if strict { throw ToolError(.inputRejected, "stopping at the first bad line (--strict)") }
+                }
+            } catch let error as RecordOutputError {
+                failure.set(ToolError(.failure, error.description))
+            } catch let error as ToolError {
+                failure.set(error)
+            } catch {
+                failure.set(ToolError(.failure, "\(error)"))
             }
-        }
+        })
 
         do {
             while !ProcessSignals.stopRequested {
                 if ProcessSignals.takeReloadRequest() || watcher?.takeChange() == true {
-                    try pipeline.drain(deliver)
                     if policyFile.reloadIfChanged(logger: logger) { verifier.replacePolicy(policyFile.policy) }
                 }
                 guard let event = try reader.next() else { break }
+                // An edit made while we waited for input applies to the record just read.
+                if ProcessSignals.takeReloadRequest() || watcher?.takeChange() == true {
+                    if policyFile.reloadIfChanged(logger: logger) { verifier.replacePolicy(policyFile.policy) }
+                }
                 switch event {
                 case .oversized(let number, let bytes):
-                    try pipeline.drain(deliver)
-                    try reject(number, "line_too_long", "\(bytes) bytes exceed --max-line-bytes \(maxLineBytes); skipped")
+                    pipeline.submit(InputLine(bytes: [], number: number, oversizedBytes: bytes), inline: true)
                 case .line(let bytes, let number):
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                    let input = InputLine(bytes: bytes, number: number)
-                    if bytes.count < 64 << 10 {
-                        // Small records (compact proposes) cost less than a thread hand-off.
-                        try pipeline.drain(deliver)
-                        let started = MonotonicClock.nanoseconds()
-                        let prepared = verifier.prepare(line: bytes)
-                        try deliver(PreparedLine(prepared: prepared, line: input, prepareNs: MonotonicClock.nanoseconds() - started), queuedAtNs: started)
-                    } else {
-                        try pipeline.submit(input, deliver: deliver)
-                    }
+                    // Small records (compact proposes) cost less than a thread hand-off.
+                    pipeline.submit(InputLine(bytes: bytes, number: number), inline: bytes.count < 64 << 10)
                 }
             }
-            try pipeline.drain(deliver)
-        } catch let error as RecordOutputError {
-            throw ToolError(.failure, error.description)
         } catch let error as LineReaderError {
+            pipeline.finish()
             throw ToolError(.failure, "stdin: \(error)")
         }
+        pipeline.finish()
+        if let error = failure.error { throw error }
+        let (verdicts, badLines) = counts.totals
         logger.info("done", metadata: ["verdicts": "\(verdicts)", "bad_lines": "\(badLines)"])
         if badLines > 0 { throw ToolError(.inputRejected, "") }
     }
@@ -126,10 +133,33 @@ struct Filter: AsyncParsableCommand {
 struct InputLine: Sendable {
     var bytes: [UInt8]
     var number: Int
+    /// Set for a line skipped for its length: reported in order with the others.
+    var oversizedBytes: Int?
 }
 
 struct PreparedLine: Sendable {
     var prepared: TemplateVerifier.Prepared
     var line: InputLine
     var prepareNs: UInt64
+}
+
+/// Verdict and bad-line counts, updated by the delivery thread and read at the end.
+final class Counts: @unchecked Sendable {
+    private let lock = Lock()
+    private var verdicts = 0
+    private var bad = 0
+    func verdict() { lock.withLock { verdicts += 1 } }
+    func badLine() { lock.withLock { bad += 1 } }
+    var totals: (Int, Int) { lock.withLock { (verdicts, bad) } }
+}
+
+/// The first error the delivery thread hit; it also stops the reading loop.
+final class FirstFailure: @unchecked Sendable {
+    private let lock = Lock()
+    private var stored: ToolError?
+    var error: ToolError? { lock.withLock { stored } }
+    func set(_ error: ToolError) {
+        lock.withLock { if stored == nil { stored = error } }
+        ProcessSignals.requestStop()
+    }
 }

@@ -1,11 +1,16 @@
 import RGKit
 
-/// Where verdicts go besides stdout: with `--db`, the SQLite store, written before the record
-/// reaches stdout so that a printed verdict is always also a stored one.
+/// Where verdicts go besides stdout: with `--db`, the SQLite store. A verdict is committed
+/// before its record reaches stdout, so a printed verdict is always also a stored one.
 struct VerdictSink {
-    init(dbPath: String?) throws {
-        if let dbPath { throw ToolError(.usage, "--db \(dbPath): the verdict store is not wired in yet") }
+    private let store: VerdictStore?
+
+    init(options: StoreOptions) throws(ToolError) {
+        store = options.configuredPath == nil ? nil : VerdictStore(try options.open(.create))
     }
 
-    func store(_ record: VerdictRecord, checks: [Evaluation.Check]?) throws {}
+    func store(_ record: VerdictRecord, checks: [Evaluation.Check]?) throws(ToolError) {
+        guard let store else { return }
+        do { try store.insert(record, checks: checks) } catch { throw ToolError(error) }
+    }
 }

@@ -116,6 +116,12 @@ public enum FileManagerLite {
     /// Writes `bytes` to a temporary file in the same directory, fsyncs it and renames it over
     /// `path`, so readers see the old file or the new one, never a half-written one.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(ToolError) {
+        // Renaming over a device, FIFO or directory would replace it (once, /dev/null), so only
+        // a regular file or a new name may be the target.
+        var info = stat()
+        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            throw ToolError(.usage, "\(path): not a regular file; refusing to replace it")
+        }
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         let temp = "\(path).tmp.\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)

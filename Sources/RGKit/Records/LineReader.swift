@@ -23,7 +23,12 @@ public final class LineReader {
     private let maxLineBytes: Int
     private let chunkSize: Int
     private let wakeFD: Int32?
-    private var buffer: [UInt8]
+    /// Raw storage for the longest line plus one read, reserved once and never grown: the
+    /// kernel backs pages only when a read touches them, so small records cost little, and
+    /// the worst case is exactly the limit plus a chunk (a growing Array or realloc would hold
+    /// the old and new copies at once).
+    private var buffer: UnsafeMutableRawPointer
+    private var capacity: Int
     private var start = 0
     private var end = 0
     private var scanned = 0
@@ -36,8 +41,12 @@ public final class LineReader {
         self.maxLineBytes = maxLineBytes
         self.chunkSize = chunkSize
         self.wakeFD = wakeFD
-        buffer = [UInt8](repeating: 0, count: min(chunkSize * 4, maxLineBytes + chunkSize))
+        capacity = maxLineBytes + chunkSize + 1
+        guard let storage = malloc(capacity) else { fatalError("out of memory allocating a \(capacity)-byte line buffer") }
+        buffer = storage
     }
+
+    deinit { free(buffer) }
 
     /// The next line, nil at end of input (or once stopped). Throws only on a read error.
     public func next() throws(LineReaderError) -> Event? {
@@ -45,8 +54,8 @@ public final class LineReader {
             if let newline = findNewline() {
                 lineNumber += 1
                 var lineEnd = newline
-                if lineEnd > start && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                let line = Array(buffer[start..<lineEnd])
+                if lineEnd > start && buffer.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
+                let line = bytes(start, lineEnd)
                 start = newline + 1
                 scanned = start
                 return .line(line, number: lineNumber)
@@ -55,7 +64,7 @@ public final class LineReader {
             if atEOF || stopped {
                 guard end > start else { return nil }
                 lineNumber += 1
-                let line = Array(buffer[start..<end])
+                let line = bytes(start, end)
                 start = end
                 scanned = end
                 return .line(line, number: lineNumber)
@@ -64,12 +73,13 @@ public final class LineReader {
         }
     }
 
+    private func bytes(_ from: Int, _ to: Int) -> [UInt8] {
+        [UInt8](UnsafeRawBufferPointer(start: buffer + from, count: to - from))
+    }
+
     private func findNewline() -> Int? {
         guard scanned < end else { return nil }
-        let found = buffer.withUnsafeBytes { raw -> Int? in
-            guard let base = raw.baseAddress, let hit = memchr(base + scanned, 0x0A, end - scanned) else { return nil }
-            return base.distance(to: UnsafeRawPointer(hit))
-        }
+        let found = memchr(buffer + scanned, 0x0A, end - scanned).map { UnsafeRawPointer(buffer).distance(to: UnsafeRawPointer($0)) }
         scanned = found ?? end
         return found
     }
@@ -78,20 +88,12 @@ public final class LineReader {
     private func fill() throws(LineReaderError) {
         if start > 0 {
             let pending = end - start
-            if pending > 0 {
-                buffer.withUnsafeMutableBytes { raw in
-                    guard let base = raw.baseAddress else { return }
-                    memmove(base, base + start, pending)
-                }
-            }
+            if pending > 0 { memmove(buffer, buffer + start, pending) }
             scanned -= start
             start = 0
             end = pending
         }
-        if buffer.count - end < chunkSize {
-            buffer.append(contentsOf: repeatElement(0, count: max(chunkSize, buffer.count / 2)))
-        }
-        let count = try readSome(into: end, max: buffer.count - end)
+        let count = try readSome(into: end, max: capacity - end)
         if count == 0 { atEOF = true } else { end += count }
     }
 
@@ -102,15 +104,12 @@ public final class LineReader {
         end = 0
         scanned = 0
         while true {
-            let count = try readSome(into: 0, max: min(buffer.count, chunkSize))
+            let count = try readSome(into: 0, max: min(capacity, chunkSize))
             if count == 0 {
                 atEOF = true
                 return .oversized(number: lineNumber, bytes: discarded)
             }
-            let newline = buffer.withUnsafeBytes { raw -> Int? in
-                guard let base = raw.baseAddress, let hit = memchr(base, 0x0A, count) else { return nil }
-                return base.distance(to: UnsafeRawPointer(hit))
-            }
+            let newline = memchr(buffer, 0x0A, count).map { UnsafeRawPointer(buffer).distance(to: UnsafeRawPointer($0)) }
             if let newline {
                 discarded += newline
                 start = newline + 1
@@ -134,7 +133,7 @@ public final class LineReader {
                 }
                 if fds[1].revents != 0 { stopped = true; return 0 }
             }
-            let n = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + offset, length) }
+            let n = read(fd, buffer + offset, length)
             if n >= 0 { return n }
             if errno == EINTR { continue }
             throw LineReaderError(errno: errno)

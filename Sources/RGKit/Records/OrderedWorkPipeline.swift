@@ -1,56 +1,90 @@
 import Dispatch
+import Foundation
 
-/// Runs an expensive, independent step on several threads while handing results back strictly
-/// in submission order. `rg-verify` prepares (parses and re-derives) templates in parallel this
-/// way but still judges and prints them in input order.
+/// Runs an expensive, independent step on several threads and delivers the results strictly in
+/// submission order, each as soon as it and everything before it is done. `rg-verify` prepares
+/// (parses and re-derives) templates this way on both cores while a delivery thread judges and
+/// prints them in input order — a verdict never waits for later input to arrive.
 public final class OrderedWorkPipeline<Input: Sendable, Output: Sendable>: @unchecked Sendable {
     private final class Slot: @unchecked Sendable {
-        let done = DispatchSemaphore(value: 0)
         var output: Output?
-        let startedNs: UInt64
-        init(startedNs: UInt64) { self.startedNs = startedNs }
     }
 
     private let work: @Sendable (Input) -> Output
+    private let deliver: (Output) -> Void
     private let maxInFlight: Int
     private let queue = DispatchQueue(label: "rg.ordered-work", attributes: .concurrent)
-    private var pending: [Slot] = []
+    private let condition = NSCondition()
+    private var slots: [Slot] = []
     private var head = 0
+    private var finished = false
+    private let deliveryDone = DispatchSemaphore(value: 0)
 
-    /// `maxInFlight` bounds memory: at most that many inputs are held at once.
-    public init(maxInFlight: Int, work: @escaping @Sendable (Input) -> Output) {
+    /// `maxInFlight` bounds memory: `submit` waits while that many inputs are unfinished or
+    /// undelivered. `deliver` runs on one dedicated thread, in submission order.
+    public init(maxInFlight: Int, work: @escaping @Sendable (Input) -> Output, deliver: @escaping (Output) -> Void) {
         self.maxInFlight = max(1, maxInFlight)
         self.work = work
+        self.deliver = deliver
+        let thread = Thread { [unowned self] in self.deliveryLoop() }
+        thread.name = "rg.ordered-delivery"
+        thread.start()
     }
 
-    /// Queues `input`; first delivers the oldest results if the window is full.
-    /// `deliver` gets each output with the monotonic time its work started.
-    public func submit(_ input: Input, deliver: (Output, UInt64) throws -> Void) rethrows {
-        while pending.count - head >= maxInFlight { try deliverOldest(deliver) }
-        let slot = Slot(startedNs: MonotonicClock.nanoseconds())
-        pending.append(slot)
-        let work = self.work
-        queue.async {
-            slot.output = work(input)
-            slot.done.signal()
+    /// Queues `input`. With `inline`, the work runs on the caller's thread (cheaper than a
+    /// hand-off for small inputs); either way the result is delivered in order.
+    public func submit(_ input: Input, inline: Bool = false) {
+        let slot = Slot()
+        condition.lock()
+        while slots.count - head >= maxInFlight { condition.wait() }
+        slots.append(slot)
+        condition.unlock()
+        if inline {
+            complete(slot, with: work(input))
+        } else {
+            let work = self.work
+            queue.async { self.complete(slot, with: work(input)) }
         }
     }
 
-    /// Delivers every result still outstanding, in order.
-    public func drain(_ deliver: (Output, UInt64) throws -> Void) rethrows {
-        while head < pending.count { try deliverOldest(deliver) }
+    /// Waits until everything submitted has been delivered, then stops the delivery thread.
+    public func finish() {
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+        deliveryDone.wait()
     }
 
-    private func deliverOldest(_ deliver: (Output, UInt64) throws -> Void) rethrows {
-        let slot = pending[head]
-        slot.done.wait()
-        head += 1
-        if head > 64 && head * 2 > pending.count {
-            pending.removeFirst(head)
-            head = 0
+    private func complete(_ slot: Slot, with output: Output) {
+        condition.lock()
+        slot.output = output
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func deliveryLoop() {
+        while true {
+            condition.lock()
+            while !(head < slots.count && slots[head].output != nil) && !(finished && head == slots.count) {
+                condition.wait()
+            }
+            if head == slots.count {   // finished and drained
+                condition.unlock()
+                deliveryDone.signal()
+                return
+            }
+            let slot = slots[head]
+            let output = slot.output!
+            slot.output = nil
+            head += 1
+            if head > 64 && head * 2 > slots.count {
+                slots.removeFirst(head)
+                head = 0
+            }
+            condition.broadcast()   // room for the submitter
+            condition.unlock()
+            deliver(output)
         }
-        guard let output = slot.output else { return }
-        slot.output = nil
-        try deliver(output, slot.startedNs)
     }
 }

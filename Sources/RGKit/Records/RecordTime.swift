@@ -24,11 +24,7 @@ public enum RecordTime {
     }
 
     /// The wall clock in Unix milliseconds (what `verified_ms` and `--since 24h` are relative to).
-    public static func nowMs() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000 + Int64(ts.tv_nsec) / 1_000_000
-    }
+    public static func nowMs() -> Int64 { WallClock.milliseconds() }
 
     // MARK: formatting
 
@@ -62,12 +58,10 @@ public enum RecordTime {
             }
             return ms
         }
-        if let unit = bytes.last, let scale = durationScale(unit), bytes.count >= 2, bytes.dropLast().allSatisfy(isDigit) {
-            guard bytes.count <= 13, let n = Int64(String(decoding: bytes.dropLast(), as: UTF8.self)) else {
+        if let unit = bytes.last, durationScale(unit) != nil, bytes.count >= 2, bytes.dropLast().allSatisfy(isDigit) {
+            guard bytes.count <= 13, let span = DurationText.milliseconds(s) else {
                 throw ParseError(input: text, reason: "duration out of range")
             }
-            let (span, overflow) = n.multipliedReportingOverflow(by: scale)
-            guard !overflow else { throw ParseError(input: text, reason: "duration out of range") }
             return nowMs - span
         }
         if let ms = parseRFC3339(s) { return ms }
