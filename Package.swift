@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "rg-verify", targets: ["rg-verify"]),
         .executable(name: "rg-feed", targets: ["rg-feed"]),
         .executable(name: "rg-stat", targets: ["rg-stat"]),
+        .executable(name: "rg-gate", targets: ["rg-gate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,6 +41,7 @@ let package = Package(
         .executableTarget(name: "rg-verify", dependencies: ["RGKit", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "rg-feed", dependencies: ["RGKit", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "rg-stat", dependencies: ["RGKit", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "rg-gate", dependencies: ["RGKit", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "RGKitTests",
             dependencies: [

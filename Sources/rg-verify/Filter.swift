@@ -118,7 +118,7 @@ struct Filter: AsyncParsableCommand {
                     pipeline.submit(InputLine(bytes: bytes, number: number), inline: bytes.count < 64 << 10)
                 }
             }
-        } catch let error as LineReaderError {
+        } catch {
             pipeline.finish()
             throw ToolError(.failure, "stdin: \(error)")
         }

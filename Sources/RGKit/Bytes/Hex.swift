@@ -16,21 +16,33 @@ public enum Hex {
     /// 0x00…0x0F for hex digits, 0xFF otherwise; one lookup per character on hot paths.
     @usableFromInline static let nibbleTable: [UInt8] = (0..<256).map { nibble(UInt8($0)) ?? 0xFF }
 
+    /// For every pair of ASCII characters (read as a little-endian UInt16), the byte it spells,
+    /// or 0xFFFF: one lookup per output byte on the hot path (128 KiB, built once).
+    @usableFromInline static let pairTable: [UInt16] = {
+        var table = [UInt16](repeating: 0xFFFF, count: 65_536)
+        for a in 0..<256 {
+            for b in 0..<256 {
+                if let hi = nibble(UInt8(a)), let lo = nibble(UInt8(b)) { table[a | b << 8] = UInt16(hi << 4 | lo) }
+            }
+        }
+        return table
+    }()
+
     /// Decodes `ascii.count / 2` bytes into `out` (which must have room). Returns the offset of
     /// the first bad character, or nil on success. `ascii.count` must be even.
     @inlinable
     public static func decode(_ ascii: UnsafeRawBufferPointer, into out: UnsafeMutableRawPointer) -> Int? {
         let count = ascii.count / 2
-        return nibbleTable.withUnsafeBufferPointer { table -> Int? in
-            var bad: UInt8 = 0
+        guard count > 0, let base = ascii.baseAddress else { return nil }
+        return pairTable.withUnsafeBufferPointer { table -> Int? in
+            var bad: UInt16 = 0
             for i in 0..<count {
-                let hi = table[Int(ascii[2 * i])]
-                let lo = table[Int(ascii[2 * i + 1])]
-                bad |= (hi | lo) & 0xF0
-                out.storeBytes(of: hi << 4 | lo & 0x0F, toByteOffset: i, as: UInt8.self)
+                let value = table[Int(base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian)]
+                bad |= value
+                out.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: i, as: UInt8.self)
             }
-            guard bad != 0 else { return nil }
-            for i in 0..<(2 * count) where table[Int(ascii[i])] == 0xFF { return i }
+            guard bad & 0xFF00 != 0 else { return nil }
+            for i in 0..<(2 * count) where nibble(ascii[i]) == nil { return i }
             return nil
         }
     }
@@ -90,6 +102,18 @@ public enum Hex {
     /// True when every byte is an ASCII hex digit.
     public static func isHex<C: Collection>(_ ascii: C) -> Bool where C.Element == UInt8 {
         ascii.allSatisfy { nibble($0) != nil }
+    }
+
+    /// True when every character of `text` is an ASCII hex digit (contiguous fast path).
+    public static func isHex(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            nibbleTable.withUnsafeBufferPointer { table in
+                var bad: UInt8 = 0
+                for b in utf8 { bad |= table[Int(b)] }
+                return bad & 0xF0 == 0
+            }
+        }
     }
 }
 

@@ -113,6 +113,19 @@ public enum FileManagerLite {
         }
     }
 
+    /// Creates the directory a file will live in (like `mkdir -p $(dirname path)`).
+    public static func createParentDirectory(of path: String) throws(ToolError) {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
+        var current = ""
+        for component in path[..<slash].split(separator: "/", omittingEmptySubsequences: false) {
+            current += current.isEmpty && path.hasPrefix("/") ? "/\(component)" : (current.isEmpty ? "\(component)" : "/\(component)")
+            if component.isEmpty { continue }
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw ToolError(.usage, "cannot create directory \(current): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
     /// Writes `bytes` to a temporary file in the same directory, fsyncs it and renames it over
     /// `path`, so readers see the old file or the new one, never a half-written one.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(ToolError) {

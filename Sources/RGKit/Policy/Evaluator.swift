@@ -52,7 +52,7 @@ public struct Evaluator: Sendable {
         if check(.prevHashLengthMismatch, failed: prevLength != policy.requiredPrevhashLength, value: "\(prevLength)",
                  limit: "\(policy.requiredPrevhashLength)",
                  detail: "prev_hash has \(prevLength) characters, required_prevhash_len is \(policy.requiredPrevhashLength)") { return result }
-        let prevIsHex = Hex.isHex(t.prevHash.utf8)
+        let prevIsHex = Hex.isHex(t.prevHash)
         if check(.invalidPrevHash, failed: !prevIsHex, value: prevIsHex ? "hex" : "not hex", limit: "hex digits only",
                  detail: "prev_hash contains a character that is not a hex digit") { return result }
         if let height = t.height, let best = bestHeightSeen {

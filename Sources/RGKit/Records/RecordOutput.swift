@@ -19,10 +19,35 @@ public final class RecordOutput: @unchecked Sendable {
     /// reader went away (EPIPE), so the caller can stop instead of dying on SIGPIPE.
     public func write(_ parts: [UInt8]...) throws(RecordOutputError) {
         try lock.withLock { () throws(RecordOutputError) in
-            for part in parts { try writeAll(part) }
-            try writeAll([0x0A])
+            if parts.count == 1 {
+                try writeWithNewline(parts[0])
+            } else {
+                for part in parts { try writeAll(part) }
+                try writeAll([0x0A])
+            }
             recordsWritten += 1
         }
+    }
+
+    /// One writev(2) for the record and its newline: one syscall per record on the hot path.
+    private func writeWithNewline(_ record: [UInt8]) throws(RecordOutputError) {
+        var newline: UInt8 = 0x0A
+        let written: Int = record.withUnsafeBytes { raw in
+            withUnsafeMutablePointer(to: &newline) { nl in
+                var iov = [iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress), iov_len: raw.count),
+                           iovec(iov_base: UnsafeMutableRawPointer(nl), iov_len: 1)]
+                return writev(fd, &iov, 2)
+            }
+        }
+        if written == record.count + 1 { return }
+        if written < 0 && errno != EINTR {
+            if errno == EPIPE { throw .closed }
+            throw .failed(String(cString: strerror(errno)))
+        }
+        // A short write (a full pipe, a signal): finish the rest the slow way.
+        let done = max(0, written)
+        if done < record.count { try writeAll(Array(record[done...])) }
+        try writeAll([0x0A])
     }
 
     public func writeLine(_ record: [UInt8]) throws(RecordOutputError) { try write(record) }

@@ -128,7 +128,7 @@ public final class TemplateVerifier: @unchecked Sendable {
     private func finish(_ summary: TemplateSummary, source: String, bytes: ArraySlice<UInt8>, proposeID: UInt64?, nowMs: Int64) -> Judgement {
         let (evaluation, hash): (Evaluation, String) = lock.withLock {
             let e = evaluator.evaluate(summary, nowMs: nowMs, bestHeightSeen: tips.bestHeight, explain: options.explain)
-            if let height = summary.height, Hex.isHex(summary.prevHash.utf8) {
+            if let height = summary.height, Hex.isHex(summary.prevHash) {
                 tips.observe(height: height, prevHash: summary.prevHash)
             }
             return (e, policyHash)

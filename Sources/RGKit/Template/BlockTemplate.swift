@@ -170,17 +170,33 @@ enum GBTTransactionField {
 }
 
 extension JSONKey {
+    /// Matched on length and a few bytes: generic `elementsEqual` was 5 % of rg-verify's time.
     var knownField: GBTTransactionField? {
         guard let raw = rawUnescapedBytes else { return nil }
-        switch raw.count {
-        case 3 where raw.elementsEqual("fee".utf8): return .fee
-        case 4 where raw.elementsEqual("data".utf8): return .data
-        case 4 where raw.elementsEqual("txid".utf8): return .txid
-        case 4 where raw.elementsEqual("hash".utf8): return .hash
-        case 6 where raw.elementsEqual("sigops".utf8): return .sigops
-        case 6 where raw.elementsEqual("weight".utf8): return .weight
-        case 7 where raw.elementsEqual("depends".utf8): return .depends
-        default: return nil
+        return raw.withUnsafeBytes { b -> GBTTransactionField? in
+            func eq(_ word: StaticString) -> Bool { memcmp(b.baseAddress!, word.utf8Start, b.count) == 0 }
+            switch b.count {
+            case 3: return eq("fee") ? .fee : nil
+            case 4:
+                switch b[0] {
+                case UInt8(ascii: "d"): return eq("data") ? .data : nil
+                case UInt8(ascii: "t"): return eq("txid") ? .txid : nil
+                case UInt8(ascii: "h"): return eq("hash") ? .hash : nil
+                default: return nil
+                }
+            case 6:
+                switch b[0] {
+                case UInt8(ascii: "s"): return eq("sigops") ? .sigops : nil
+                case UInt8(ascii: "w"): return eq("weight") ? .weight : nil
+                default: return nil
+                }
+            case 7: return eq("depends") ? .depends : nil
+            default: return nil
+            }
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif

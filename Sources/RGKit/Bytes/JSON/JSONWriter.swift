@@ -45,7 +45,30 @@ public struct JSONWriter: Sendable {
 
     public mutating func null() { separate(); bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
     public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8)) }
-    public mutating func int<T: BinaryInteger>(_ value: T) { separate(); bytes.append(contentsOf: Array(String(value).utf8)) }
+    public mutating func int<T: BinaryInteger>(_ value: T) {
+        separate()
+        // Digits written straight into the buffer: String(value) allocated on every number.
+        if let v = Int64(exactly: value) {
+            appendDecimal(v)
+        } else {
+            bytes.append(contentsOf: Array(String(value).utf8))
+        }
+    }
+
+    private mutating func appendDecimal(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes, room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                raw[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: raw[(24 - count)...])
+        }
+    }
 
     /// Finite doubles in the shortest form that round-trips; non-finite values become null
     /// (JSON has no NaN).
@@ -82,6 +105,16 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ name: StaticString, _ value: Double?) { key(name); if let value { double(value) } else { null() } }
 
     private mutating func appendEscaped(_ value: String) {
+        var value = value
+        let plain = value.withUTF8 { utf8 -> Bool in
+            // Most strings (hex, codes, ids) need no escaping: copy them in one go.
+            for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return true
+        }
+        if plain { return }
         bytes.append(UInt8(ascii: "\""))
         for b in value.utf8 {
             switch b {
