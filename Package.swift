@@ -73,6 +73,10 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["RGKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "RGKit",
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
     ]
 )

@@ -173,13 +173,13 @@ _rg-feed() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    demo|help)
+    demo|serve|connect|token|replay|help)
         # Offer subcommand argument completions
         "_rg-feed_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'demo serve connect token replay help' -- "${cur}"))
         ;;
     esac
 }
@@ -218,6 +218,149 @@ _rg-feed_demo() {
         return
         ;;
     '--log-level')
+        return
+        ;;
+    esac
+}
+
+_rg-feed_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-remote -h --help)
+    repeating_options=()
+    non_repeating_options=(--listen --tokens --max-connections --max-connections-per-ip --queue-depth --heartbeat --max-line-bytes --log-level)
+    __rg-feed_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--listen')
+        return
+        ;;
+    '--tokens')
+        return
+        ;;
+    '--max-connections')
+        return
+        ;;
+    '--max-connections-per-ip')
+        return
+        ;;
+    '--queue-depth')
+        return
+        ;;
+    '--heartbeat')
+        return
+        ;;
+    '--max-line-bytes')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    esac
+}
+
+_rg-feed_connect() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--max-backoff --log-level)
+    __rg-feed_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--max-backoff')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    esac
+}
+
+_rg-feed_token() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __rg-feed_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list|revoke)
+        # Offer subcommand argument completions
+        "_rg-feed_token_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list revoke' -- "${cur}"))
+        ;;
+    esac
+}
+
+_rg-feed_token_add() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--tokens --label)
+    __rg-feed_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--tokens')
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    esac
+}
+
+_rg-feed_token_list() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--tokens)
+    __rg-feed_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--tokens')
+        return
+        ;;
+    esac
+}
+
+_rg-feed_token_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--tokens)
+    __rg-feed_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--tokens')
+        return
+        ;;
+    esac
+}
+
+_rg-feed_replay() {
+    repeating_flags=()
+    non_repeating_flags=(--realtime -h --help)
+    repeating_options=()
+    non_repeating_options=(--rate --max-line-bytes)
+    __rg-feed_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--rate')
+        return
+        ;;
+    '--max-line-bytes')
         return
         ;;
     esac
