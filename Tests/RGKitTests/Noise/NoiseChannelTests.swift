@@ -225,10 +225,18 @@ extension ChannelEvent {
         try await harness.shutdown()
     }
 
-    @Test func aSilentGatewayHitsTheMinerHandshakeTimeoutAndEarlyWritesFail() async throws {
+    @Test func aWriteBeforeTheHandshakeCompletesFailsWithInvalidState() async throws {
+        // The timeout is far beyond the test's life so the write cannot race the channel closing.
         let harness = try await LoopbackHarness.start(noise: false)
-        let (miner, minerEvents) = try await harness.connectMiner(handshakeTimeout: .milliseconds(300))
+        let (miner, _) = try await harness.connectMiner(handshakeTimeout: .seconds(600))
         await #expect(throws: NoiseError(.invalidState)) { try await miner.writeAndFlush(SV2Frame(msgType: 0, payload: [1])) }
+        try await miner.close()
+        try await harness.shutdown()
+    }
+
+    @Test func aSilentGatewayHitsTheMinerHandshakeTimeout() async throws {
+        let harness = try await LoopbackHarness.start(noise: false)
+        let (_, minerEvents) = try await harness.connectMiner(handshakeTimeout: .milliseconds(300))
         var iterator = minerEvents.makeAsyncIterator()
         var sawTimeout = false
         while let event = await iterator.next() {
@@ -267,7 +275,9 @@ extension ChannelEvent {
     /// gateway's handler assembles it across reads, answers with 234 bytes, and echoes a frame the
     /// client encrypted itself.
     @Test func act1ArrivingByteByByteIsAssembledAndTheSessionWorks() async throws {
-        let harness = try await LoopbackHarness.start()
+        // A deadline far beyond the dribble: this test is about assembly, not the timeout, and a
+        // loaded machine can stretch 64 one-millisecond sleeps past the default 5 s.
+        let harness = try await LoopbackHarness.start(handshakeTimeout: .seconds(300))
         let (client, clientEvents) = try await harness.connectSilent()
         var rng = SecureRandomNumberGenerator()
         var initiator = NoiseInitiator(authorityKey: harness.authority.publicKey, using: &rng)
