@@ -77,6 +77,16 @@ public enum ShareDifficulty {
         difficulty(ofTarget: UInt256(littleEndian: hash.wire))
     }
 
+    /// diff1 / hash in floating point, within a few units in the last place of the correctly
+    /// rounded `difficulty(ofHash:)` and about thirty times cheaper: what every share record
+    /// carries, where the long division was a third of the gateway's CPU under a swarm.
+    public static func approximateDifficulty(ofHash hash: BlockHash) -> Double {
+        let value = UInt256(littleEndian: hash.wire)
+        guard !value.isZero else { return .infinity }
+        let hashValue = ((Double(value.l3) * 0x1p64 + Double(value.l2)) * 0x1p64 + Double(value.l1)) * 0x1p64 + Double(value.l0)
+        return 0xffff * 0x1p208 / hashValue
+    }
+
     /// floor(a × multiplier × 2^shift / divisor), saturating at 2^256 − 1. `shift` ≤ 256.
     static func floorDivide(_ a: UInt256, times multiplier: UInt64, shiftedLeft shift: Int, by divisor: UInt64) -> UInt256 {
         // 9 limbs hold a (< 2^256) × multiplier (< 2^64) × 2^256.

@@ -55,15 +55,24 @@ public final class LineReader {
                 lineNumber += 1
                 var lineEnd = newline
                 if lineEnd > start && buffer.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
-                let line = bytes(start, lineEnd)
+                let lineStart = start
                 start = newline + 1
                 scanned = start
-                return .line(line, number: lineNumber)
+                // A line can be over the limit and still arrive whole in one read: the limit
+                // holds whatever the read sizes were.
+                if lineEnd - lineStart > maxLineBytes { return .oversized(number: lineNumber, bytes: lineEnd - lineStart) }
+                return .line(bytes(lineStart, lineEnd), number: lineNumber)
             }
             if end - start > maxLineBytes { return try discardOversizedLine() }
             if atEOF || stopped {
                 guard end > start else { return nil }
                 lineNumber += 1
+                if end - start > maxLineBytes {
+                    let length = end - start
+                    start = end
+                    scanned = end
+                    return .oversized(number: lineNumber, bytes: length)
+                }
                 let line = bytes(start, end)
                 start = end
                 scanned = end

@@ -67,4 +67,23 @@ import Testing
         #expect(block1.meets(target: try #require(ShareDifficulty.target(difficulty: UInt64(1))).littleEndianBytes))
         #expect(!block1.meets(target: try #require(ShareDifficulty.target(difficulty: UInt64(2))).littleEndianBytes))
     }
+
+    @Test func theApproximateDifficultyOfAHashIsWithinAFewUlpsOfTheExactOne() throws {
+        var rng = SplitMix64(seed: 2026)
+        let real = ["000000000000000000000c835b2adcaedc20fdf6ee440009c249452c726dafae",
+                    "00000000839a8e6886ab5951d76f411475428afc90947ee320161bbf18eb6048",
+                    "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"]
+        var hashes = try real.map { try BlockHash(displayHex: $0) }
+        for _ in 0..<2_000 {
+            var bytes = (0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            for i in 0..<Int(rng.next() % 30) { bytes[31 - i] = 0 }      // leading zeros, as shares have
+            hashes.append(BlockHash(wire: try #require(Bytes32(bytes))))
+        }
+        for hash in hashes {
+            let exact = ShareDifficulty.difficulty(ofHash: hash)
+            let approximate = ShareDifficulty.approximateDifficulty(ofHash: hash)
+            #expect(abs(approximate - exact) <= 4 * exact.ulp, "\(hash.displayHex)")
+        }
+        #expect(ShareDifficulty.approximateDifficulty(ofHash: .zero) == .infinity)
+    }
 }

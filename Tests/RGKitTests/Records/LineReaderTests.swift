@@ -32,6 +32,13 @@ import Testing
         ])
     }
 
+    @Test func aLineOverTheLimitIsRefusedEvenWhenOneReadBringsItWhole() throws {
+        let data = Array("ok\n".utf8) + [UInt8](repeating: 0x42, count: 100) + Array("\nnext\n".utf8) + [UInt8](repeating: 0x43, count: 90)
+        #expect(try events(data, limit: 64, chunk: 4096) == [
+            .line(Array("ok".utf8), number: 1), .oversized(number: 2, bytes: 100), .line(Array("next".utf8), number: 3), .oversized(number: 4, bytes: 90),
+        ])
+    }
+
     @Test func anOversizedLineIsSkippedAndCountedAndTheNextLineSurvives() throws {
         let long = [UInt8](repeating: 0x41, count: 1_000)
         let data = Array("ok\n".utf8) + long + Array("\nnext\n".utf8)
