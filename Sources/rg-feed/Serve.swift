@@ -105,36 +105,19 @@ struct Serve: AsyncParsableCommand {
 /// Reads template records from stdin and publishes them; returns the number of bad lines.
 enum StdinRelay {
     static func run(relay: FeedRelay, maxLineBytes: Int, logger: Logger) async -> Int {
-        await withCheckedContinuation { (done: CheckedContinuation<Int, Never>) in
-            let thread = Thread {
-                let reader = LineReader(fd: 0, maxLineBytes: maxLineBytes, wakeFD: ProcessSignals.wakeFD)
-                var bad = 0
-                while !ProcessSignals.stopRequested {
-                    let event: LineReader.Event?
-                    do { event = try reader.next() } catch { logger.error("stdin: \(error)"); break }
-                    guard let event else { break }
-                    switch event {
-                    case .oversized(let number, let bytes):
-                        bad += 1
-                        FileHandleStderr.write("rg-feed: line \(number): line_too_long: \(bytes) bytes exceed --max-line-bytes \(maxLineBytes); skipped\n")
-                    case .line(let bytes, let number):
-                        if bytes.isEmpty { continue }
-                        do throws(JSONError) {
-                            let root = try JSONDocument(bytes: bytes).root
-                            guard root["type"]?.string == TemplateRecord.type else {
-                                logger.debug("not a template record; not relayed", metadata: ["line": "\(number)"])
-                                continue
-                            }
-                            relay.publish(record: bytes, templateID: root["id"]?.string, height: root["gbt"]?["height"]?.int64)
-                        } catch {
-                            bad += 1
-                            FileHandleStderr.write("rg-feed: line \(number): \(error.code.rawValue): \(error)\n")
-                        }
-                    }
+        await StandardInputLines.readOnThread(named: "rg-feed stdin", tool: "rg-feed", maxLineBytes: maxLineBytes, logger: logger) { bytes, number in
+            do throws(JSONError) {
+                let root = try JSONDocument(bytes: bytes).root
+                guard root["type"]?.string == TemplateRecord.type else {
+                    logger.debug("not a template record; not relayed", metadata: ["line": "\(number)"])
+                    return true
                 }
-                done.resume(returning: bad)
+                relay.publish(record: bytes, templateID: root["id"]?.string, height: root["gbt"]?["height"]?.int64)
+                return true
+            } catch {
+                FileHandleStderr.write("rg-feed: line \(number): \(error.code.rawValue): \(error)\n")
+                return false
             }
-            thread.start()
-        }
+        }.badLines
     }
 }

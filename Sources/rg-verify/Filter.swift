@@ -48,17 +48,14 @@ struct Filter: AsyncParsableCommand {
             throw ToolError(.usage, "--network: unknown network \"\(networkName)\" (mainnet, testnet, testnet4, signet, regtest)")
         }
         guard maxLineBytes > 0 else { throw ToolError(.usage, "--max-line-bytes must be > 0") }
-        var policyFile = try PolicyFile(path: policyPath)
-        let verifier = TemplateVerifier(policy: policyFile.policy, options: .init(network: network, strip: strip, explain: explain))
-        let sink = try VerdictSink(options: store)
-        let watcher = FileChangeWatcher(path: policyPath)
-        logger.info("verifying", metadata: ["policy.file": "\(policyPath)", "policy.hash": "\(policyFile.policy.hash)", "network": "\(network.name)"])
+        let live = try LivePolicy(path: policyPath, options: .init(network: network, strip: strip, explain: explain), logger: logger)
+        let output = RecordOutput()
+        // The same path as `rg-verify serve`: judged in order, stored (--db), then printed.
+        let emitter = VerdictEmitter(verifier: live.verifier, output: output, store: try VerdictEmitter.openStore(store))
+        logger.info("verifying", metadata: ["policy.file": "\(policyPath)", "policy.hash": "\(live.policy.hash)", "network": "\(network.name)"])
 
         let reader = LineReader(fd: 0, maxLineBytes: maxLineBytes, chunkSize: 4 << 20, wakeFD: ProcessSignals.wakeFD)
-        let output = RecordOutput()
         let counts = Counts()
-        // Parsing and re-deriving a mainnet-size template is the expensive part; it runs on
-        // worker threads while verdicts are issued and printed in input order here.
         // Parsing and re-deriving a mainnet-size template is the expensive part; it runs on
         // worker threads while one delivery thread judges and prints in input order. eval_us
         // counts the work on this template (prepare + judge), not time spent queued.
@@ -70,18 +67,13 @@ struct Filter: AsyncParsableCommand {
                                     line: input, prepareNs: 0)
             }
             let started = MonotonicClock.nanoseconds()
-            let prepared = verifier.prepare(line: input.bytes)
+            let prepared = live.verifier.prepare(line: input.bytes)
             return PreparedLine(prepared: prepared, line: input, prepareNs: MonotonicClock.nanoseconds() - started)
         }, deliver: { item in
             guard failure.error == nil else { return }
             do {
-                let judgeStarted = MonotonicClock.nanoseconds()
-                switch verifier.judge(item.prepared, nowMs: WallClock.milliseconds()) {
-                case .judged(let judgement):
-                    let evalUs = Int64((item.prepareNs + MonotonicClock.nanoseconds() - judgeStarted) / 1000)
-                    let record = judgement.record(policyHash: judgement.policyHash, verifiedMs: WallClock.milliseconds(), evalUs: evalUs)
-                    try sink.store(record, checks: judgement.evaluation.checks)
-                    try output.write(record.encoded(checks: judgement.evaluation.checks, template: judgement.templateBytes))
+                switch try emitter.emit(.init(item.prepared, prepareNs: item.prepareNs)) {
+                case .verdict:
                     counts.verdict()
                 case .passThrough:
                     try output.write(item.line.bytes)
@@ -90,6 +82,8 @@ struct Filter: AsyncParsableCommand {
                     FileHandleStderr.write("rg-verify: line \(item.line.number): \(code): \(message)\n")
                     if strict { throw ToolError(.inputRejected, "stopping at the first bad line (--strict)") }
                 }
+            } catch let error as VerdictEmitterError {
+                failure.set(error.toolError)
             } catch let error as RecordOutputError {
                 failure.set(ToolError(.failure, error.description))
             } catch let error as ToolError {
@@ -101,14 +95,10 @@ struct Filter: AsyncParsableCommand {
 
         do {
             while !ProcessSignals.stopRequested {
-                if ProcessSignals.takeReloadRequest() || watcher?.takeChange() == true {
-                    if policyFile.reloadIfChanged(logger: logger) { verifier.replacePolicy(policyFile.policy) }
-                }
+                live.reloadIfRequested(signalled: ProcessSignals.takeReloadRequest())
                 guard let event = try reader.next() else { break }
                 // An edit made while we waited for input applies to the record just read.
-                if ProcessSignals.takeReloadRequest() || watcher?.takeChange() == true {
-                    if policyFile.reloadIfChanged(logger: logger) { verifier.replacePolicy(policyFile.policy) }
-                }
+                live.reloadIfRequested(signalled: ProcessSignals.takeReloadRequest())
                 switch event {
                 case .oversized(let number, let bytes):
                     pipeline.submit(InputLine(bytes: [], number: number, oversizedBytes: bytes), inline: true)

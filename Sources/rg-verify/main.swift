@@ -13,7 +13,7 @@ struct RGVerify: AsyncParsableCommand {
 
             Exit status: 0 ok, 1 runtime failure, 2 usage or invalid policy, 3 some input was rejected.
             """,
-        subcommands: [Filter.self, Check.self],
+        subcommands: [Filter.self, Serve.self, Check.self],
         defaultSubcommand: Filter.self)
 }
 

@@ -61,6 +61,17 @@ final class InteractiveTool: @unchecked Sendable {
         return String(decoding: errData, as: UTF8.self)
     }
 
+    /// True once stderr contains `text`. Stderr is read on its own thread, so a line the tool
+    /// wrote before its last record may not have arrived yet; the deadline only bounds a failure.
+    func stderrContains(_ text: String, within seconds: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if stderr.contains(text) { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return stderr.contains(text)
+    }
+
     /// Peak resident memory so far, from /proc (the process must still be running).
     var peakRSSBytes: Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),

@@ -88,3 +88,17 @@ enum Tool {
         return running
     }
 }
+
+/// A condition on output another thread is still collecting (a tool's stderr is read on its own
+/// thread, so a line written before the last record, or just before exit, may arrive a moment
+/// later). Polls until it holds; the deadline only bounds a failure.
+enum Eventually {
+    static func holds(within seconds: Double = 30, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return condition()
+    }
+}

@@ -32,14 +32,42 @@ public struct PolicyFile: Sendable {
         }
     }
 
+    /// Validates `bytes` as a policy and, only if it is usable, writes it atomically over the
+    /// file and puts it in force (the HTTP `POST /policy`). An invalid policy changes nothing
+    /// and comes back as the loader's error, naming the key and line; a write failure also
+    /// leaves the previous policy in force, so the file and the running policy never disagree.
+    public mutating func replace(with bytes: [UInt8]) throws(PolicyReplaceError) -> Policy {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .invalid(PolicyError(.syntax, "the policy is not valid UTF-8"))
+        }
+        let next: Policy
+        do { next = try PolicyLoader.load(toml: text) } catch { throw .invalid(error) }
+        do { try FileManagerLite.writeAtomically(bytes, to: path) } catch { throw .write(error) }
+        policy = next
+        contentHash = SHA256Hash.hash(bytes)
+        return next
+    }
+
+    /// What a reload did.
+    public enum ReloadOutcome: Sendable, Equatable {
+        /// The content is what is already in force (or is the same bad content as last time).
+        case unchanged
+        case reloaded
+        /// New content that does not load (or a file that cannot be read): the previous policy stays.
+        case failed
+    }
+
     /// Re-reads the file; returns true when a new, valid policy is now in force.
-    public mutating func reloadIfChanged(logger: Logger) -> Bool {
+    public mutating func reloadIfChanged(logger: Logger) -> Bool { reload(logger: logger) == .reloaded }
+
+    /// Re-reads the file and says what happened; failures are logged here.
+    public mutating func reload(logger: Logger) -> ReloadOutcome {
         guard let bytes = FileManagerLite.read(path) else {
             logger.warning("policy reload failed: cannot read the file; keeping the previous policy", metadata: ["policy.file": "\(path)"])
-            return false
+            return .failed
         }
         let hash = SHA256Hash.hash(bytes)
-        guard hash != contentHash else { return false }
+        guard hash != contentHash else { return .unchanged }
         do {
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw PolicyError(.syntax, "the policy file is not valid UTF-8", file: path)
@@ -49,11 +77,26 @@ public struct PolicyFile: Sendable {
             policy = next
             contentHash = hash
             logger.notice("policy reloaded", metadata: ["policy.file": "\(path)", "policy.hash": "\(next.hash)", "policy.previous_hash": "\(previous)"])
-            return true
+            return .reloaded
         } catch {
             contentHash = hash   // do not re-log the same bad content on every record
             logger.error("policy reload failed; keeping the previous policy", metadata: ["policy.file": "\(path)", "error": "\(error)"])
-            return false
+            return .failed
+        }
+    }
+}
+
+/// Why `PolicyFile.replace(with:)` kept the previous policy.
+public enum PolicyReplaceError: Error, CustomStringConvertible {
+    /// The new policy does not load: the loader's error, naming the key and line.
+    case invalid(PolicyError)
+    /// It loads, but could not be written over the file.
+    case write(ToolError)
+
+    public var description: String {
+        switch self {
+        case .invalid(let error): error.description
+        case .write(let error): error.description
         }
     }
 }

@@ -103,6 +103,13 @@ public enum FileManagerLite {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return readToEnd(fd)
+    }
+
+    /// Everything on standard input, up to end of file.
+    public static func readStandardInput() -> [UInt8]? { readToEnd(0) }
+
+    private static func readToEnd(_ fd: Int32) -> [UInt8]? {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {

@@ -24,6 +24,8 @@ public final class TemplateVerifier: @unchecked Sendable {
         public var proposeID: UInt64?
         /// The hash of the policy that judged it (a reload may happen right after).
         public var policyHash: String
+        /// The policy that judged it: the wire verdict's `policy_context` quotes its limits.
+        public var policy: Policy
 
         public func record(policyHash: String, verifiedMs: Int64, evalUs: Int64) -> VerdictRecord {
             VerdictRecord(evaluation: evaluation, summary: summary, source: source, policyHash: policyHash,
@@ -126,15 +128,15 @@ public final class TemplateVerifier: @unchecked Sendable {
     }
 
     private func finish(_ summary: TemplateSummary, source: String, bytes: ArraySlice<UInt8>, proposeID: UInt64?, nowMs: Int64) -> Judgement {
-        let (evaluation, hash): (Evaluation, String) = lock.withLock {
+        let (evaluation, hash, policy): (Evaluation, String, Policy) = lock.withLock {
             let e = evaluator.evaluate(summary, nowMs: nowMs, bestHeightSeen: tips.bestHeight, explain: options.explain)
             if let height = summary.height, Hex.isHex(summary.prevHash) {
                 tips.observe(height: height, prevHash: summary.prevHash)
             }
-            return (e, policyHash)
+            return (e, policyHash, self.policy)
         }
         return Judgement(evaluation: evaluation, summary: summary, source: source,
-                         templateBytes: options.strip ? nil : bytes, proposeID: proposeID, policyHash: hash)
+                         templateBytes: options.strip ? nil : bytes, proposeID: proposeID, policyHash: hash, policy: policy)
     }
 
     /// The policy hash in force, read under the lock (for callers that encode later).

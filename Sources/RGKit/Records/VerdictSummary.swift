@@ -72,7 +72,10 @@ public struct VerdictSummary: Sendable, Equatable {
 
     // MARK: feeding
 
-    public mutating func add(_ v: VerdictRecord) {
+    /// Counts one verdict. `keepSample` false leaves its `eval_us` out of `evalUsSamples` (a
+    /// long-running server keeps its latencies in a histogram instead and sets
+    /// `precomputedLatency`).
+    public mutating func add(_ v: VerdictRecord, keepSample: Bool = true) {
         total += 1
         Self.bump(&recordsByType, VerdictRecord.type)
         if v.accepted {
@@ -84,7 +87,7 @@ public struct VerdictSummary: Sendable, Equatable {
         Self.bump(&byTierSource, v.tierSource)
         var seen: Set<String> = []
         for w in v.warnings where seen.insert(w.code).inserted { Self.bump(&byWarning, w.code) }
-        evalUsSamples.append(v.evalUs)
+        if keepSample { evalUsSamples.append(v.evalUs) }
         firstVerifiedMs = Swift.min(firstVerifiedMs ?? v.verifiedMs, v.verifiedMs)
         lastVerifiedMs = Swift.max(lastVerifiedMs ?? v.verifiedMs, v.verifiedMs)
     }
@@ -136,9 +139,12 @@ public struct VerdictSummary: Sendable, Equatable {
 
     // MARK: figures
 
+    /// Percentiles measured elsewhere, reported when no samples are held.
+    public var precomputedLatency: Latency?
+
     /// p50, p99 and max of `eval_us`; nil when there were no verdicts.
     public var latency: Latency? {
-        guard !evalUsSamples.isEmpty else { return nil }
+        guard !evalUsSamples.isEmpty else { return precomputedLatency }
         let sorted = evalUsSamples.sorted()
         return Latency(p50: Self.percentile(sorted, 50), p99: Self.percentile(sorted, 99), max: sorted[sorted.count - 1])
     }
