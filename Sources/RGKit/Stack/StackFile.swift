@@ -12,7 +12,32 @@ import TOMLKit
 ///     stdin = "fetch"          # the tool whose stdout feeds this one (omit: no stdin)
 ///     env = { RG_LOG_LEVEL = "info" }
 ///     keep_output = true       # the last stage: write its stdout to log_dir/<name>.ndjson
+///
+///     [[setup]]                # run once before the tools, skipped when `creates` exists
+///     command = ["rg-gate", "keygen", "--output", "var/authority.key"]
+///     creates = "var/authority.key"
+///
+///     [[setup]]                # `stdout`: the step's output is kept in that file
+///     command = ["rg-gate", "pubkey", "--key", "var/authority.key"]
+///     stdout = "var/authority.pub"
 public struct StackFile: Sendable, Equatable {
+    /// A one-shot command the stack needs before its tools start (a key, a first admin).
+    public struct SetupStep: Sendable, Equatable {
+        public var command: [String]
+        /// The file the step makes; when it exists the step is already done and is skipped.
+        public var creates: String?
+        /// Where the step's stdout goes (replaced atomically on success); nil: the setup log.
+        public var stdout: String?
+        public var environment: [String: String]
+
+        public init(command: [String], creates: String? = nil, stdout: String? = nil, environment: [String: String] = [:]) {
+            self.command = command
+            self.creates = creates
+            self.stdout = stdout
+            self.environment = environment
+        }
+    }
+
     public struct Tool: Sendable, Equatable {
         public var name: String
         public var command: [String]
@@ -34,10 +59,12 @@ public struct StackFile: Sendable, Equatable {
     }
 
     public var logDirectory: String
+    public var setup: [SetupStep]
     public var tools: [Tool]
 
-    public init(logDirectory: String = "var/log", tools: [Tool]) {
+    public init(logDirectory: String = "var/log", setup: [SetupStep] = [], tools: [Tool]) {
         self.logDirectory = logDirectory
+        self.setup = setup
         self.tools = tools
     }
 
@@ -47,6 +74,16 @@ public struct StackFile: Sendable, Equatable {
             throw ToolError(.usage, "\(file): TOML syntax error: \(error)")
         }
         logDirectory = root["stack"]?.table?["log_dir"]?.string ?? "var/log"
+        var setup: [SetupStep] = []
+        for (index, element) in (root["setup"]?.array.map { Array($0) } ?? []).enumerated() {
+            guard let t = element.table else { throw ToolError(.usage, "\(file): setup step \(index + 1) is not a table") }
+            guard let command = t["command"]?.array?.compactMap({ $0.string }), !command.isEmpty else {
+                throw ToolError(.usage, "\(file): setup step \(index + 1) needs command = [\"program\", \"args\"…]")
+            }
+            setup.append(SetupStep(command: command, creates: t["creates"]?.string, stdout: t["stdout"]?.string,
+                                   environment: Self.environment(t["env"]?.table)))
+        }
+        self.setup = setup
         guard let list = root["tool"]?.array else { throw ToolError(.usage, "\(file): no [[tool]] entries") }
         var tools: [Tool] = []
         for (index, element) in list.enumerated() {
@@ -55,15 +92,19 @@ public struct StackFile: Sendable, Equatable {
             guard let command = t["command"]?.array?.compactMap({ $0.string }), !command.isEmpty else {
                 throw ToolError(.usage, "\(file): tool \"\(name)\" needs command = [\"program\", \"args\"…]")
             }
-            var environment: [String: String] = [:]
-            if let env = t["env"]?.table {
-                for key in env.keys { environment[key] = env[key]?.string ?? "" }
-            }
-            tools.append(Tool(name: name, command: command, stdinFrom: t["stdin"]?.string, environment: environment,
+            tools.append(Tool(name: name, command: command, stdinFrom: t["stdin"]?.string, environment: Self.environment(t["env"]?.table),
                               keepOutput: t["keep_output"]?.bool ?? false, startDelayMs: Int64(t["start_delay_ms"]?.int ?? 0)))
         }
         self.tools = tools
         try validate(file: file)
+    }
+
+    private static func environment(_ table: TOMLTable?) -> [String: String] {
+        var environment: [String: String] = [:]
+        if let table {
+            for key in table.keys { environment[key] = table[key]?.string ?? "" }
+        }
+        return environment
     }
 
     public func validate(file: String) throws(ToolError) {
@@ -89,12 +130,21 @@ public struct StackFile: Sendable, Equatable {
         func quote(_ s: String) -> String {
             "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
+        func table(_ env: [String: String]) -> String {
+            "{ \(env.keys.sorted().map { "\($0) = \(quote(env[$0]!))" }.joined(separator: ", ")) }"
+        }
         var out = "[stack]\nlog_dir = \(quote(logDirectory))\n"
+        for step in setup {
+            out += "\n[[setup]]\ncommand = [\(step.command.map(quote).joined(separator: ", "))]\n"
+            if let creates = step.creates { out += "creates = \(quote(creates))\n" }
+            if let stdout = step.stdout { out += "stdout = \(quote(stdout))\n" }
+            if !step.environment.isEmpty { out += "env = \(table(step.environment))\n" }
+        }
         for tool in tools {
             out += "\n[[tool]]\nname = \(quote(tool.name))\ncommand = [\(tool.command.map(quote).joined(separator: ", "))]\n"
             if let source = tool.stdinFrom { out += "stdin = \(quote(source))\n" }
             if !tool.environment.isEmpty {
-                out += "env = { \(tool.environment.keys.sorted().map { "\($0) = \(quote(tool.environment[$0]!))" }.joined(separator: ", ")) }\n"
+                out += "env = \(table(tool.environment))\n"
             }
             if tool.keepOutput { out += "keep_output = true\n" }
             if tool.startDelayMs > 0 { out += "start_delay_ms = \(tool.startDelayMs)\n" }

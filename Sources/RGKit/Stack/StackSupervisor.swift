@@ -29,12 +29,50 @@ public final class StackSupervisor: @unchecked Sendable {
         init(tool: StackFile.Tool) { self.tool = tool }
     }
 
+    /// Records one tool wrote, by `type`, and how many of each said `"accepted":true`: what a
+    /// newcomer watching the demo wants to see (templates verified, jobs sent, shares accepted,
+    /// blocks found and submitted) without reading five logs.
+    public struct Tally: Sendable, Equatable {
+        public var byType: [String: Int] = [:]
+        public var acceptedByType: [String: Int] = [:]
+        public init() {}
+
+        mutating func count(_ line: [UInt8]) {
+            let type = Self.recordType(line) ?? "other"
+            byType[type, default: 0] += 1
+            if Self.saysAccepted(line) { acceptedByType[type, default: 0] += 1 }
+        }
+
+        /// The record contract puts `"type"` first, so the prefix is enough.
+        static func recordType(_ line: [UInt8]) -> String? {
+            let prefix = Array(#"{"type":""#.utf8)
+            guard line.count > prefix.count, line.starts(with: prefix) else { return nil }
+            guard let end = line[prefix.count...].prefix(64).firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            return String(decoding: line[prefix.count..<end], as: UTF8.self)
+        }
+
+        /// `"accepted":true` among the leading fields: records carry their bulky parts
+        /// (template, block hex) last, so the head of the line holds the verdict.
+        static func saysAccepted(_ line: [UInt8]) -> Bool {
+            let needle = Array(#""accepted":true"#.utf8)
+            let head = line.prefix(2048)
+            guard head.count >= needle.count else { return false }
+            var i = head.startIndex
+            while i <= head.endIndex - needle.count {
+                if head[i] == needle[0] && head[i..<(i + needle.count)].elementsEqual(needle) { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+
     private let stack: StackFile
     private let executableDirectory: String?
     private let logger: Logger
     private let onEvent: @Sendable (Event) -> Void
     private let lock = NSCondition()
     private var running: [String: Running] = [:]
+    private var tallies: [String: Tally] = [:]
     private var stopping = false
     private var rng = SecureRandomNumberGenerator()
 
@@ -47,16 +85,62 @@ public final class StackSupervisor: @unchecked Sendable {
         self.onEvent = onEvent
     }
 
-    /// Starts every tool and blocks until a stop is requested, then stops them all.
+    /// What each tool has written so far (tools that wrote nothing are absent).
+    public func currentTallies() -> [String: Tally] {
+        lock.lock()
+        defer { lock.unlock() }
+        return tallies
+    }
+
+    /// Runs the setup steps, starts every tool and blocks until a stop is requested, then stops
+    /// them all.
     public func run(shouldStop: () -> Bool) throws(ToolError) {
         try FileManagerLite.createParentDirectory(of: stack.logDirectory + "/x")
+        for step in stack.setup { try runSetup(step) }
         for tool in stack.tools { running[tool.name] = Running(tool: tool) }
         for tool in stack.tools {
             if tool.startDelayMs > 0 { ProcessSignals.sleep(milliseconds: tool.startDelayMs) }
-            try start(tool.name)
+            do { try start(tool.name) } catch {
+                // The tools already started must not outlive a stack that failed to start.
+                stopAll(graceSeconds: 3)
+                throw error
+            }
         }
         while !shouldStop() { ProcessSignals.sleep(milliseconds: 200) }
         stopAll()
+    }
+
+    /// A setup step runs to completion before any tool starts; its stderr goes to
+    /// `<log_dir>/setup.log` and a failure stops the stack before it begins.
+    private func runSetup(_ step: StackFile.SetupStep) throws(ToolError) {
+        if let creates = step.creates, FileManager.default.fileExists(atPath: creates) { return }
+        if let creates = step.creates { try FileManagerLite.createParentDirectory(of: creates) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: resolve(step.command[0]))
+        process.arguments = Array(step.command.dropFirst())
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(step.environment) { $1 }
+        process.environment = environment
+        let logPath = "\(stack.logDirectory)/setup.log"
+        guard let log = FileHandle.forAppending(path: logPath) else { throw ToolError(.failure, "cannot open \(logPath)") }
+        process.standardError = log
+        let output = Pipe()
+        process.standardOutput = step.stdout == nil ? log : output
+        process.standardInput = FileHandle.nullDevice
+        guard FileManager.default.isExecutableFile(atPath: process.executableURL!.path) else {
+            throw ToolError(.failure, "setup: \(step.command[0]) is not beside rg-stack or on PATH (build it: swift build -c release)")
+        }
+        do { try process.run() } catch { throw ToolError(.failure, "setup: cannot start \(step.command[0]): \(error)") }
+        let captured = step.stdout == nil ? Data() : output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ToolError(.failure, "setup step \(step.command.joined(separator: " ")) exited with \(process.terminationStatus); see \(logPath)")
+        }
+        if let path = step.stdout {
+            try FileManagerLite.createParentDirectory(of: path)
+            try FileManagerLite.writeAtomically(Array(captured), to: path)
+        }
+        onEvent(Event(tool: "setup", kind: "done", status: 0))
     }
 
     private func resolve(_ program: String) -> String {
@@ -90,6 +174,9 @@ public final class StackSupervisor: @unchecked Sendable {
             process.standardOutput = FileHandle.nullDevice
         }
         process.terminationHandler = { [weak self] finished in self?.exited(name, status: finished.terminationStatus) }
+        guard FileManager.default.isExecutableFile(atPath: process.executableURL!.path) else {
+            throw ToolError(.failure, "\(tool.name): \(tool.command[0]) is not beside rg-stack or on PATH (build it: swift build -c release)")
+        }
         do { try process.run() } catch { throw ToolError(.failure, "\(tool.name): cannot start \(tool.command[0]): \(error)") }
         lock.lock()
         entry.process = process
@@ -114,6 +201,9 @@ public final class StackSupervisor: @unchecked Sendable {
             let keepFile = keep.flatMap { FileHandle.forAppending(path: $0) }
             while let event = try? reader.next() {
                 guard case .line(let bytes, _) = event else { continue }
+                self.lock.lock()
+                self.tallies[producer, default: Tally()].count(bytes)
+                self.lock.unlock()
                 let line = Data(bytes + [0x0A])
                 keepFile?.write(line)
                 guard let consumer else { continue }

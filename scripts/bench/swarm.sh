@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# rg-gate under an rg-miner swarm, everything over Noise on loopback (issue 6, acceptance 5).
+#
+#   scripts/bench/swarm.sh [connections] [share_rate] [throughput_connections] [duration]
+#   defaults:                10000         150000       200                      20s
+#
+# 1. hold:  `connections` channels open, no shares. Reports rg-gate's RSS before and with every
+#           channel open (RSS delta / connections), then writes a second verdict (a new tip) to
+#           rg-gate's stdin and reports fan-out: when the last channel received SetNewPrevHash,
+#           counted from the moment the verdict was written.
+# 2. shares: `throughput_connections` channels submitting `share_rate` shares/s in total for
+#           `duration` (trivial target: --min-difficulty 1e-9), accepted shares per second and
+#           round-trip p50/p99.
+# Release builds; set BUILD=0 to skip building. Prints the swarm records and a summary; asserts
+# nothing. The machine is shared by both processes (and anything else running): note its load.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+CONNECTIONS=${1:-10000}
+RATE=${2:-150000}
+TP_CONNECTIONS=${3:-200}
+DURATION=${4:-20s}
+BIN=${BIN:-.build/release}
+if [ "${BUILD:-1}" = 1 ]; then
+    for p in rg-gate rg-miner rg-feed rg-verify; do swift build -c release --build-path .build --product $p >/dev/null; done
+fi
+# One descriptor per connection on both sides, plus the usual few.
+ulimit -n "$(ulimit -Hn)"
+if [ "$(ulimit -n)" -lt $((CONNECTIONS + 100)) ]; then
+    echo "swarm.sh: open-file limit $(ulimit -n) is below $CONNECTIONS connections; raise the hard limit" >&2
+    exit 2
+fi
+
+WORK=$(mktemp -d /tmp/rg-swarm-bench.XXXXXX)
+GATE_PID=""
+cleanup() { [ -n "$GATE_PID" ] && kill "$GATE_PID" 2>/dev/null; exec 3>&- 2>/dev/null || true; }
+trap cleanup EXIT
+
+$BIN/rg-gate keygen --output "$WORK/authority.key" >"$WORK/key.json"
+PUBKEY=$(jq -r .public_key_hex "$WORK/key.json")
+# Two mainnet templates (a real network target, so no share is a block); the second builds on
+# the block found on the first, so it is a new tip.
+$BIN/rg-feed demo --scenario normal --count 2 --seed 11 --txs 500 >"$WORK/templates.ndjson"
+$BIN/rg-verify --policy config/policy.toml <"$WORK/templates.ndjson" >"$WORK/verdicts.ndjson" 2>/dev/null
+sed -n 1p "$WORK/verdicts.ndjson" >"$WORK/verdict1.ndjson"
+sed -n 2p "$WORK/verdicts.ndjson" >"$WORK/verdict2.ndjson"
+
+start_gate() {
+    mkfifo "$WORK/gate.in.$1"
+    $BIN/rg-gate serve --listen 127.0.0.1:0 --http-listen off --authority-key "$WORK/authority.key" \
+        --network mainnet --payout bc1qvyq0cc6rahyvsazfdje0twl7ez82ndmuac2lhv --mode inline \
+        --min-difficulty 1e-9 --default-difficulty 1e-9 --vardiff-rate 0 --share-rate-limit 0 \
+        --max-connections $((CONNECTIONS + 1000)) --snapshot-interval 0 \
+        <"$WORK/gate.in.$1" >"$WORK/gate.$1.out" 2>"$WORK/gate.$1.err" &
+    GATE_PID=$!
+    exec 3>"$WORK/gate.in.$1"
+    cat "$WORK/verdict1.ndjson" >&3
+    for _ in $(seq 1 600); do
+        PORT=$(grep -o 'listening for miners on 127.0.0.1:[0-9]*' "$WORK/gate.$1.err" | grep -o '[0-9]*$' || true)
+        [ -n "$PORT" ] && grep -q '"type":"job"' "$WORK/gate.$1.out" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "swarm.sh: rg-gate did not start" >&2; cat "$WORK/gate.$1.err" >&2; exit 1
+}
+stop_gate() { exec 3>&-; kill -TERM "$GATE_PID"; wait "$GATE_PID" 2>/dev/null || true; GATE_PID=""; }
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+established() { ss -Htn state established "( sport = :$PORT )" | wc -l; }
+
+echo "== hold: $CONNECTIONS channels, then a new tip" >&2
+start_gate hold
+sleep 1
+RSS0=$(rss_kib "$GATE_PID")
+$BIN/rg-miner swarm --connect "127.0.0.1:$PORT" --authority-pubkey "$PUBKEY" --connections "$CONNECTIONS" \
+    --share-rate 0 --duration 300s --connect-concurrency 512 --json >"$WORK/hold.json" 2>"$WORK/hold.err" &
+SWARM_PID=$!
+T0=$(date +%s.%N)
+for _ in $(seq 1 3000); do
+    [ "$(established)" -ge "$CONNECTIONS" ] && break
+    kill -0 $SWARM_PID 2>/dev/null || break
+    sleep 0.1
+done
+T1=$(date +%s.%N)
+sleep 2                                     # let the last channels open and settle
+RSS1=$(rss_kib "$GATE_PID")
+HELD=$(established)
+TIP_US=$(date +%s%6N)
+cat "$WORK/verdict2.ndjson" >&3
+sleep 5
+kill -INT $SWARM_PID; wait $SWARM_PID || true
+RSS2=$(rss_kib "$GATE_PID")
+stop_gate
+cat "$WORK/hold.json"
+NEW_PREV=$(jq -r .prev_hash "$WORK/verdict2.ndjson")
+jq --arg prev "$NEW_PREV" --argjson tip "$TIP_US" --argjson rss0 "$RSS0" --argjson rss1 "$RSS1" --argjson rss2 "$RSS2" \
+   --argjson held "$HELD" --arg connect_s "$(echo "$T1 - $T0" | bc)" -r '
+  (.tips[] | select(.prev_hash == $prev)) as $t |
+  "held \($held) connections (\(.channels_opened) channels opened in \($connect_s) s, \(.handshakes_per_s) handshakes/s)\n" +
+  "rg-gate RSS \($rss0) KiB idle → \($rss1) KiB with all open → \($rss2) KiB after the new tip: \((($rss1 - $rss0) * 1024 / $held) | floor) bytes per connection\n" +
+  "new tip: \($t.channels) channels got SetNewPrevHash; first \((($t.first_unix_us - $tip) / 1000 * 10 | floor) / 10) ms, last \((($t.last_unix_us - $tip) / 1000 * 10 | floor) / 10) ms after the verdict was written"' "$WORK/hold.json"
+
+echo "== shares: $TP_CONNECTIONS channels at $RATE shares/s for $DURATION" >&2
+start_gate shares
+$BIN/rg-miner swarm --connect "127.0.0.1:$PORT" --authority-pubkey "$PUBKEY" --connections "$TP_CONNECTIONS" \
+    --share-rate "$RATE" --duration "$DURATION" --max-in-flight 64 --json >"$WORK/shares.json" 2>"$WORK/shares.err"
+stop_gate
+cat "$WORK/shares.json"
+jq -r '"accepted \(.accepted) of \(.submitted) sent, \(.rejected) rejected: \(.accepted_per_s) accepted/s end to end; round trip p50 \(.rtt_p50_us) µs, p99 \(.rtt_p99_us) µs"' "$WORK/shares.json"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+rm -rf "$WORK"
