@@ -173,13 +173,13 @@ _rg-feed() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    demo|serve|connect|token|replay|help)
+    demo|serve|connect|token|replay|rpc|load|help)
         # Offer subcommand argument completions
         "_rg-feed_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'demo serve connect token replay help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'demo serve connect token replay rpc load help' -- "${cur}"))
         ;;
     esac
 }
@@ -361,6 +361,99 @@ _rg-feed_replay() {
         return
         ;;
     '--max-line-bytes')
+        return
+        ;;
+    esac
+}
+
+_rg-feed_rpc() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-remote --wait-for-client --no-wait-for-client -h --help)
+    repeating_options=()
+    non_repeating_options=(--listen --network --rpc-cookie --max-connections --max-connections-per-ip --max-body-bytes --idle-timeout --request-timeout --longpoll-timeout --max-line-bytes --log-level)
+    __rg-feed_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--listen')
+        return
+        ;;
+    '--network')
+        return
+        ;;
+    '--rpc-cookie')
+        return
+        ;;
+    '--max-connections')
+        return
+        ;;
+    '--max-connections-per-ip')
+        return
+        ;;
+    '--max-body-bytes')
+        return
+        ;;
+    '--idle-timeout')
+        return
+        ;;
+    '--request-timeout')
+        return
+        ;;
+    '--longpoll-timeout')
+        return
+        ;;
+    '--max-line-bytes')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    esac
+}
+
+_rg-feed_load() {
+    repeating_flags=()
+    non_repeating_flags=(--envelope --json --aligned -h --help)
+    repeating_options=()
+    non_repeating_options=(--target --connections --rate --duration --scenario --reject-ratio --stale-offset --height --drain-timeout --threads --seed --log-level)
+    __rg-feed_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--target')
+        return
+        ;;
+    '--connections')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--scenario')
+        return
+        ;;
+    '--reject-ratio')
+        return
+        ;;
+    '--stale-offset')
+        return
+        ;;
+    '--height')
+        return
+        ;;
+    '--drain-timeout')
+        return
+        ;;
+    '--threads')
+        return
+        ;;
+    '--seed')
+        return
+        ;;
+    '--log-level')
         return
         ;;
     esac

@@ -173,13 +173,106 @@ _rg-gate() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    keygen|pubkey|help)
+    serve|keygen|pubkey|help)
         # Offer subcommand argument completions
         "_rg-gate_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'keygen pubkey help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'serve keygen pubkey help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_rg-gate_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-remote -h --help)
+    repeating_options=()
+    non_repeating_options=(--listen --http-listen --max-connections --max-connections-per-ip --max-channels-per-connection --handshake-timeout --channel-open-timeout --threads --authority-key --certificate-validity --mode --stale-hold --network --payout --coinbase-tag --extranonce-size --extranonce-prefix-size --server-id --default-difficulty --min-difficulty --max-difficulty --vardiff-rate --share-rate-limit --db --snapshot-interval --max-line-bytes --log-level)
+    __rg-gate_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--listen')
+        return
+        ;;
+    '--http-listen')
+        return
+        ;;
+    '--max-connections')
+        return
+        ;;
+    '--max-connections-per-ip')
+        return
+        ;;
+    '--max-channels-per-connection')
+        return
+        ;;
+    '--handshake-timeout')
+        return
+        ;;
+    '--channel-open-timeout')
+        return
+        ;;
+    '--threads')
+        return
+        ;;
+    '--authority-key')
+        return
+        ;;
+    '--certificate-validity')
+        return
+        ;;
+    '--mode')
+        return
+        ;;
+    '--stale-hold')
+        return
+        ;;
+    '--network')
+        return
+        ;;
+    '--payout')
+        return
+        ;;
+    '--coinbase-tag')
+        return
+        ;;
+    '--extranonce-size')
+        return
+        ;;
+    '--extranonce-prefix-size')
+        return
+        ;;
+    '--server-id')
+        return
+        ;;
+    '--default-difficulty')
+        return
+        ;;
+    '--min-difficulty')
+        return
+        ;;
+    '--max-difficulty')
+        return
+        ;;
+    '--vardiff-rate')
+        return
+        ;;
+    '--share-rate-limit')
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    '--snapshot-interval')
+        return
+        ;;
+    '--max-line-bytes')
+        return
+        ;;
+    '--log-level')
+        return
         ;;
     esac
 }

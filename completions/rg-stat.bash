@@ -173,13 +173,13 @@ _rg-stat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    summary|export|help)
+    summary|export|serve|top|help)
         # Offer subcommand argument completions
         "_rg-stat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'summary export help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'summary export serve top help' -- "${cur}"))
         ;;
     esac
 }
@@ -255,6 +255,78 @@ _rg-stat_export() {
     case "${positional_number}" in
     1)
         __rg-stat_add_completions -W 'verdicts'
+        return
+        ;;
+    esac
+}
+
+_rg-stat_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-remote --insecure-cookies --trust-proxy -h --help)
+    repeating_options=(--rate-limit)
+    non_repeating_options=(--listen --max-connections --max-connections-per-ip --idle-timeout --db --policy --sendmail --mail-from --site-url --session-hours --admin-notify --log-level)
+    __rg-stat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--listen')
+        return
+        ;;
+    '--max-connections')
+        return
+        ;;
+    '--max-connections-per-ip')
+        return
+        ;;
+    '--idle-timeout')
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    '--policy')
+        return
+        ;;
+    '--sendmail')
+        return
+        ;;
+    '--mail-from')
+        return
+        ;;
+    '--site-url')
+        return
+        ;;
+    '--session-hours')
+        return
+        ;;
+    '--rate-limit')
+        return
+        ;;
+    '--admin-notify')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    esac
+}
+
+_rg-stat_top() {
+    repeating_flags=()
+    non_repeating_flags=(--once -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --interval --log-level)
+    __rg-stat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--interval')
+        return
+        ;;
+    '--log-level')
         return
         ;;
     esac

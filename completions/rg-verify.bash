@@ -173,13 +173,13 @@ _rg-verify() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    filter|check|help)
+    filter|serve|check|help)
         # Offer subcommand argument completions
         "_rg-verify_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'filter check help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'filter serve check help' -- "${cur}"))
         ;;
     esac
 }
@@ -203,6 +203,90 @@ _rg-verify_filter() {
         return
         ;;
     '--max-line-bytes')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    esac
+}
+
+_rg-verify_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--strip --explain --allow-remote -h --help)
+    repeating_options=()
+    non_repeating_options=(--policy --network --db --listen --http-listen --tls-cert --tls-key --tls-client-ca --http-tls-cert --http-tls-key --http-tls-client-ca --max-connections --max-connections-per-ip --idle-timeout --max-line-bytes --max-pending --http-max-connections --http-max-body-bytes --http-request-timeout --ring-size --mempool-url --mempool-interval --mempool-max-age --log-level)
+    __rg-verify_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--policy')
+        return
+        ;;
+    '--network')
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    '--http-listen')
+        return
+        ;;
+    '--tls-cert')
+        return
+        ;;
+    '--tls-key')
+        return
+        ;;
+    '--tls-client-ca')
+        return
+        ;;
+    '--http-tls-cert')
+        return
+        ;;
+    '--http-tls-key')
+        return
+        ;;
+    '--http-tls-client-ca')
+        return
+        ;;
+    '--max-connections')
+        return
+        ;;
+    '--max-connections-per-ip')
+        return
+        ;;
+    '--idle-timeout')
+        return
+        ;;
+    '--max-line-bytes')
+        return
+        ;;
+    '--max-pending')
+        return
+        ;;
+    '--http-max-connections')
+        return
+        ;;
+    '--http-max-body-bytes')
+        return
+        ;;
+    '--http-request-timeout')
+        return
+        ;;
+    '--ring-size')
+        return
+        ;;
+    '--mempool-url')
+        return
+        ;;
+    '--mempool-interval')
+        return
+        ;;
+    '--mempool-max-age')
         return
         ;;
     '--log-level')

@@ -29,13 +29,14 @@ done
 
 if [ $check = 1 ]; then
     status=0
-    for f in "$out"/man/*.1 "$out"/completions/*; do
+    for f in "$out"/man/rg-*.1 "$out"/completions/*; do
         rel=${f#"$out/"}
         if ! cmp -s "$f" "$rel"; then echo "docs drift: $rel differs from what the argument parser generates (run scripts/generate-docs.sh)"; status=1; fi
     done
     exit $status
 fi
 mkdir -p man completions
-cp "$out"/man/*.1 man/
+# Only the tools' pages: benchmark executables (gateway-bench) are not installed.
+cp "$out"/man/rg-*.1 man/
 cp "$out"/completions/* completions/
 echo "wrote $(ls "$out"/man | wc -l) man pages and $(ls "$out"/completions | wc -l) completion scripts for: $(echo $tools)"
