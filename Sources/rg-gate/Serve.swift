@@ -271,12 +271,13 @@ struct Serve: AsyncParsableCommand {
 
         let vardiff = Vardiff.Configuration(targetSharesPerMinute: vardiffRate > 0 ? vardiffRate : 18, initialDifficulty: defaultDifficulty,
                                             minimumDifficulty: minDifficulty, maximumDifficulty: maxDifficulty)
-        let core = GatewayConfiguration(
+        var core = GatewayConfiguration(
             network: net, payout: payoutValue, mode: gateMode, staleHoldMs: staleHoldMs,
             coinbaseLayout: .standard(tag: coinbaseTag, extranonceSize: extranonceSize), serverID: UInt8(serverID),
             extranonceCounterBytes: extranoncePrefixSize - 1, maxChannelsPerConnection: maxChannelsPerConnection,
             vardiff: vardiff, vardiffEnabled: vardiffRate > 0,
             shareRateLimitPerSecond: shareRateLimit, shareRateBurst: max(1, 2 * shareRateLimit))
+        core.jobRootWorkers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         var server = GatewayServer.Configuration(listen: listenAddress)
         server.maxConnections = maxConnections
         server.maxConnectionsPerIP = maxConnectionsPerIP

@@ -33,6 +33,9 @@ public struct GatewayConfiguration: Sendable {
     public var duplicateWindow: Int
     /// Jobs remembered per channel; a share for an older one is `share_invalid_job_id`.
     public var jobsPerChannel: Int
+    /// Threads that compute a new tip's per-channel merkle roots (`StandardJobRoots`); the
+    /// shell sets it to the core count, tests keep the core on one thread.
+    public var jobRootWorkers: Int = 1
 
     public init(network: Network, payout: Payout, mode: TemplateGate.Mode = .inline, staleHoldMs: Int64 = 2_000,
                 maxPendingTemplates: Int = 2, coinbaseLayout: CoinbaseLayout = .standard(), serverID: UInt8 = 0,

@@ -143,9 +143,14 @@ public struct GatewayCore: Sendable {
                 heldMs: override.heldMs, ms: nowMs))))
         }
         let jobID = allocateJobID()
+        let standardSlots = channels.indices.filter { channels[$0]?.kind == .standard }
+        let roots = StandardJobRoots.compute(t, extranonces: standardSlots.map { channels[$0]!.extranonce },
+                                             workers: configuration.jobRootWorkers)
+        var rootOfSlot = [Bytes32?](repeating: nil, count: channels.count)
+        for (slot, root) in zip(standardSlots, roots) { rootOfSlot[slot] = root }
         var count = 0
         for slot in channels.indices where channels[slot] != nil {
-            issueJob(slot: slot, stored: stored, jobID: jobID, future: newTip, into: &actions)
+            issueJob(slot: slot, stored: stored, jobID: jobID, future: newTip, root: rootOfSlot[slot], into: &actions)
             count += 1
         }
         actions.append(.record(.job(JobRecord(
@@ -170,14 +175,16 @@ public struct GatewayCore: Sendable {
     public var currentTemplate: JobTemplate? { currentSerial.flatMap { stored($0)?.template } }
 
     /// Sends one job (and SetNewPrevHash when `future`) to a channel and remembers it there.
-    private mutating func issueJob(slot: Int, stored: StoredTemplate, jobID: UInt32, future: Bool, into actions: inout [GatewayAction]) {
+    /// `root`: the standard channel's merkle root when the caller already computed it.
+    private mutating func issueJob(slot: Int, stored: StoredTemplate, jobID: UInt32, future: Bool, root precomputed: Bytes32? = nil,
+                                   into actions: inout [GatewayAction]) {
         guard let channel = channels[slot] else { return }
         let t = stored.template
         let minNtime: UInt32? = future ? nil : t.minNtime
         var root = Bytes32.zero
         switch channel.kind {
         case .standard:
-            root = t.merkleRoot(extranonce: channel.extranonce).wire
+            root = precomputed ?? t.merkleRoot(extranonce: channel.extranonce).wire
             actions.append(.send(channel.connection, .newMiningJob(NewMiningJob(
                 channelID: channel.id, jobID: jobID, minNtime: minNtime, version: t.version, merkleRoot: root))))
         case .extended:

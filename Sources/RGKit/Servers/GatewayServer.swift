@@ -261,6 +261,7 @@ public final class GatewayServer: @unchecked Sendable {
         var batchOfLoop: [ObjectIdentifier: Int] = [:]
         var pending: [ConnectionID: (batch: Int, index: Int)] = [:]
         var records: [GatewayRecord] = []
+        var fannedOut: JobRecord?
         for action in actions {
             switch action {
             case .send(let connection, let message):
@@ -287,7 +288,7 @@ public final class GatewayServer: @unchecked Sendable {
                     continue
                 case .job(let j):
                     stats.jobs += 1
-                    stats.lastJobLatencyMs = j.latencyMs
+                    if j.channels > 0 { fannedOut = j }
                 case .policyOverride(let o):
                     stats.policyOverrides += 1
                     logger.warning("stale-hold expired: released a template the policy did not accept",
@@ -301,12 +302,25 @@ public final class GatewayServer: @unchecked Sendable {
                                                                              "reason": "\(notice.reason ?? "-")"])
             }
         }
+        let completion = fannedOut.map { FanoutCompletion(job: $0, loops: batches.count, server: self) }
         for (loop, sends) in batches {
             loop.execute {
                 for (handler, messages) in sends { handler.send(messages) }
+                completion?.loopFinished()
             }
         }
         sink.submit(contentsOf: records)
+    }
+
+    /// The last event loop has written a job to each of its channels.
+    fileprivate func fanoutCompleted(_ job: JobRecord) {
+        let now = clock()
+        let arrival = job.templateReceivedMs ?? job.issuedMs
+        lock.withLock { stats.lastJobLatencyMs = now - arrival }
+        logger.info("job sent to every channel", metadata: [
+            "job.id": "\(job.jobID)", "template.id": "\(job.templateID)", "channels": "\(job.channels)",
+            "new_tip": "\(job.future)", "issued_ms": "\(job.issuedMs - arrival)", "sent_ms": "\(now - arrival)",
+        ])
     }
 
     // MARK: status
@@ -353,8 +367,32 @@ public final class GatewayServer: @unchecked Sendable {
             ("{source=\"measured\",window=\"5m\"}", "\(total.fiveMinutes)"), ("{source=\"measured\",window=\"1h\"}", "\(total.oneHour)"),
         ])
         if let latency = s.lastJobLatencyMs {
-            metric("rg_gate_last_job_latency_milliseconds", "gauge", "Template arrival to last job sent, latest job.", [("", "\(latency)")])
+            metric("rg_gate_last_job_latency_milliseconds", "gauge",
+                   "Latest job: its template's arrival on stdin to the job written to the last channel.", [("", "\(latency)")])
         }
         return out
+    }
+}
+
+/// Counts down the event loops a job's sends were handed to; the last to finish reports the
+/// fan-out as complete (arrival to last write is what a new tip costs the pool).
+private final class FanoutCompletion: @unchecked Sendable {
+    private let job: JobRecord
+    private let server: GatewayServer
+    private let lock = Lock()
+    private var remaining: Int
+
+    init(job: JobRecord, loops: Int, server: GatewayServer) {
+        self.job = job
+        self.server = server
+        remaining = loops
+    }
+
+    func loopFinished() {
+        let last = lock.withLock { () -> Bool in
+            remaining -= 1
+            return remaining == 0
+        }
+        if last { server.fanoutCompleted(job) }
     }
 }
