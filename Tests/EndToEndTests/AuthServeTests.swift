@@ -3,7 +3,7 @@ import RGKit
 import Testing
 
 /// `rg-auth` as a real process: the CLI and the HTTP API on 127.0.0.1, mail to the stderr stub.
-@Suite(.timeLimit(.minutes(5)), .serialized) struct AuthServeTests {
+@Suite(.timeLimit(.minutes(10)), .serialized) struct AuthServeTests {
     let dir = try! ScratchDirectory()
     var db: String { dir.path("var/rg.sqlite") }
 

@@ -4,7 +4,7 @@ import Testing
 
 /// `rg-stat serve` as a real process: roles and CSRF enforced by the server, the JSON API, /metrics,
 /// and `rg-stat top --once`, over a store that a real `rg-feed demo | rg-verify --db` filled.
-@Suite(.timeLimit(.minutes(5)), .serialized) struct DashboardServeTests {
+@Suite(.timeLimit(.minutes(10)), .serialized) struct DashboardServeTests {
     let dir = try! ScratchDirectory()
     var db: String { dir.path("var/rg.sqlite") }
     var policy: String { dir.path("policy.toml") }

@@ -102,7 +102,7 @@ import Testing
         let reloadsBefore = relay.tool.stderr.components(separatedBy: "token file reloaded").count
         #expect(try Tool.run("rg-feed", ["token", "revoke", "--tokens", relay.tokenFile, revoked.id]).status == 0)
         // The relay reloads the file on change: wait until it says it has.
-        #expect(Eventually.holds(within: 60) { relay.tool.stderr.components(separatedBy: "token file reloaded").count > reloadsBefore })
+        #expect(await Eventually.holdsWithoutBlocking(within: 60) { relay.tool.stderr.components(separatedBy: "token file reloaded").count > reloadsBefore })
         for token in [nil, "rgf_" + String(repeating: "0", count: 64), revoked.token] as [String?] {
             var headers = ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
                            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="]
@@ -129,7 +129,7 @@ import Testing
         async let subscription = Self.subscribe(relay.url, token: token.token, want: 1_000)
         // Revoke only once the relay has accepted the subscriber, so the test is about closing a
         // live connection, never about a handshake that lost the race.
-        #expect(Eventually.holds(within: 60) { relay.tool.stderr.contains("subscriber connected") })
+        #expect(await Eventually.holdsWithoutBlocking(within: 60) { relay.tool.stderr.contains("subscriber connected") })
         #expect(try Tool.run("rg-feed", ["token", "revoke", "--tokens", relay.tokenFile, token.id]).status == 0)
         let (ids, close) = try await subscription
         #expect(ids.count == 1)
@@ -201,7 +201,7 @@ import Testing
         }
         let bigElapsed = Date().timeIntervalSince(bigStarted.get())
         #expect(live.allSatisfy { Array($0.dropFirst()) == bigIDs }, "live subscribers get all 100 big records in order")
-        #expect(Eventually.holds { relay.tool.stderr.contains("dropping a subscriber that fell behind") })
+        #expect(await Eventually.holdsWithoutBlocking { relay.tool.stderr.contains("dropping a subscriber that fell behind") })
         #expect(stalled.isClosedByPeer(within: 10), "the stalled subscriber's socket is closed")
         print("MEASURE 3 live subscribers × 100 templates (~300 KB, each published when all had the previous) beside one stalled reader: all delivered \(String(format: "%.2f", bigElapsed)) s after publishing; the stalled one was dropped")
     }
@@ -231,7 +231,7 @@ import Testing
         client.process.waitUntilExit()
         _ = restarted.finish()
         #expect(got == [Self.id(records[2]), Self.id(records[3]), Self.id(records[4])].compactMap { $0 })
-        #expect(Eventually.holds { client.stderr.contains("feed unavailable; retrying") })
+        #expect(await Eventually.holdsWithoutBlocking { client.stderr.contains("feed unavailable; retrying") })
         #expect(client.process.terminationStatus == 0)
         relay = try Relay(scratch: scratch)   // keep `relay` used; closes at scope end
         _ = relay.tool.finish()

@@ -3,7 +3,7 @@ import RGKit
 import Testing
 
 /// `rg-stat` run as a real process: stdin/stdout pipes, exit statuses, files on disk.
-@Suite(.timeLimit(.minutes(2))) struct RGStatTests {
+@Suite(.timeLimit(.minutes(10))) struct RGStatTests {
     static let base: Int64 = 1_764_000_000_000           // 2025-11-24T16:00:00Z
 
     static func verdict(_ i: Int) -> VerdictRecord {

@@ -4,7 +4,7 @@ import Testing
 
 /// Mail over SMTP with STARTTLS and AUTH to a real server on loopback (Python's aiosmtpd with a
 /// self-signed certificate), from a running `rg-auth serve`.
-@Suite(.timeLimit(.minutes(5)), .serialized) struct SMTPDeliveryTests {
+@Suite(.timeLimit(.minutes(10)), .serialized) struct SMTPDeliveryTests {
     static var python: String? { TestPython.path }
 
     @Test(.enabled(if: SMTPDeliveryTests.python != nil || TestPython.isCI,

@@ -101,4 +101,15 @@ enum Eventually {
         }
         return condition()
     }
+
+    /// The same, for async tests: it sleeps without holding one of the few cooperative threads,
+    /// which a task the condition waits for (a subscriber connecting, say) may need.
+    static func holdsWithoutBlocking(within seconds: Double = 30, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
 }

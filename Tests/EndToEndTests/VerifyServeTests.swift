@@ -5,7 +5,7 @@ import Testing
 
 /// `rg-verify serve` with the real binary on 127.0.0.1 and free ports: the TCP protocol in both
 /// dialects, TLS and mTLS, caps and limits, bad input, and the HTTP API.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct VerifyServeTests {
     // MARK: the wire protocol
 

@@ -163,7 +163,7 @@ extension ChannelEvent {
 }
 
 /// The handler pair over real loopback TCP (NIOPosix, 127.0.0.1, port 0).
-@Suite(.timeLimit(.minutes(2)), .serialized) struct NoiseChannelTests {
+@Suite(.timeLimit(.minutes(10)), .serialized) struct NoiseChannelTests {
     @Test func minerAndGatewayExchangeFramesIncludingOneMiB() async throws {
         let harness = try await LoopbackHarness.start()
         let (miner, minerEvents) = try await harness.connectMiner()

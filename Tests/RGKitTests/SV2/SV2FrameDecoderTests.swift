@@ -160,7 +160,7 @@ private final class FrameCollector: ChannelInboundHandler, @unchecked Sendable {
     func channelInactive(context: ChannelHandlerContext) { done.succeed((frames, error)) }
 }
 
-@Suite("SV2 frame decoder in a NIO pipeline", .timeLimit(.minutes(1))) struct SV2FramePipelineTests {
+@Suite("SV2 frame decoder in a NIO pipeline", .timeLimit(.minutes(10))) struct SV2FramePipelineTests {
     /// Starts a loopback server whose pipeline is `ByteToMessageHandler(SV2FrameDecoder) → collector`,
     /// connects a client whose pipeline is `MessageToByteHandler(SV2MessageEncoder)`, lets `client`
     /// write, closes, and returns what the server collected.

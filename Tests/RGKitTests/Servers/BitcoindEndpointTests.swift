@@ -10,7 +10,7 @@ import Glibc
 #endif
 
 /// The RPC client against the real endpoint server, both in-process on 127.0.0.1 (port 0).
-@Suite(.serialized, .timeLimit(.minutes(3))) struct BitcoindEndpointTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct BitcoindEndpointTests {
     static let user = RPCCredentials(user: "pool", password: "s3cret")
     let logger = Logger(label: "test")
 
