@@ -92,11 +92,11 @@ RSS2=$(rss_kib "$GATE_PID")
 stop_gate
 cat "$WORK/hold.json"
 NEW_PREV=$(jq -r .prev_hash "$WORK/verdict2.ndjson")
-# rg-gate's own account: arrival of the verdict on its stdin → core issued the jobs → the job
+# rg-gate's own account: arrival of the verdict on its stdin → every job made and queued → the job
 # written to the last channel (the log line the gateway writes when the fan-out completes).
 NEW_ID=$(jq -r .template_id "$WORK/verdict2.ndjson")
 FANOUT=$(grep "job sent to every channel" "$WORK/gate.hold.err" | grep "template.id=$NEW_ID" | tail -1 || true)
-GATE_ISSUED=$(echo "$FANOUT" | grep -o 'issued_ms=[0-9]*' | cut -d= -f2)
+GATE_QUEUED=$(echo "$FANOUT" | grep -o 'queued_ms=[0-9]*' | cut -d= -f2)
 GATE_SENT=$(echo "$FANOUT" | grep -o 'sent_ms=[0-9]*' | cut -d= -f2)
 GATE_CHANNELS=$(echo "$FANOUT" | grep -o 'channels=[0-9]*' | cut -d= -f2)
 jq --arg prev "$NEW_PREV" --argjson tip "$TIP_US" --argjson rss0 "$RSS0" --argjson rss1 "$RSS1" --argjson rss2 "$RSS2" \
@@ -105,7 +105,7 @@ jq --arg prev "$NEW_PREV" --argjson tip "$TIP_US" --argjson rss0 "$RSS0" --argjs
   "held \($held) connections (\(.channels_opened) channels opened in \($connect_s) s, \(.handshakes_per_s) handshakes/s)\n" +
   "rg-gate RSS \($rss0) KiB idle → \($rss1) KiB with all open → \($rss2) KiB after the new tip: \((($rss1 - $rss0) * 1024 / $held) | floor) bytes per connection\n" +
   "new tip: \($t.channels) channels got SetNewPrevHash; first \((($t.first_unix_us - $tip) / 1000 * 10 | floor) / 10) ms, last \((($t.last_unix_us - $tip) / 1000 * 10 | floor) / 10) ms after the verdict was written"' "$WORK/hold.json"
-echo "new tip, rg-gate side: verdict read → jobs issued for ${GATE_CHANNELS:-?} channels in ${GATE_ISSUED:-?} ms → job written to the last channel ${GATE_SENT:-?} ms after the verdict was read"
+echo "new tip, rg-gate side: verdict read → ${GATE_CHANNELS:-?} jobs made and handed to the event loops after ${GATE_QUEUED:-?} ms → job written to the last channel ${GATE_SENT:-?} ms after the verdict was read"
 
 echo "== shares: $TP_CONNECTIONS channels at $RATE shares/s for $DURATION" >&2
 start_gate shares

@@ -302,7 +302,7 @@ public final class GatewayServer: @unchecked Sendable {
                                                                              "reason": "\(notice.reason ?? "-")"])
             }
         }
-        let completion = fannedOut.map { FanoutCompletion(job: $0, loops: batches.count, server: self) }
+        let completion = fannedOut.map { FanoutCompletion(job: $0, queuedMs: clock(), loops: batches.count, server: self) }
         for (loop, sends) in batches {
             loop.execute {
                 for (handler, messages) in sends { handler.send(messages) }
@@ -313,13 +313,14 @@ public final class GatewayServer: @unchecked Sendable {
     }
 
     /// The last event loop has written a job to each of its channels.
-    fileprivate func fanoutCompleted(_ job: JobRecord) {
+    /// `queuedMs`: when the core had made every job and the sends were handed to the loops.
+    fileprivate func fanoutCompleted(_ job: JobRecord, queuedMs: Int64) {
         let now = clock()
         let arrival = job.templateReceivedMs ?? job.issuedMs
         lock.withLock { stats.lastJobLatencyMs = now - arrival }
         logger.info("job sent to every channel", metadata: [
             "job.id": "\(job.jobID)", "template.id": "\(job.templateID)", "channels": "\(job.channels)",
-            "new_tip": "\(job.future)", "issued_ms": "\(job.issuedMs - arrival)", "sent_ms": "\(now - arrival)",
+            "new_tip": "\(job.future)", "queued_ms": "\(queuedMs - arrival)", "sent_ms": "\(now - arrival)",
         ])
     }
 
@@ -378,12 +379,14 @@ public final class GatewayServer: @unchecked Sendable {
 /// fan-out as complete (arrival to last write is what a new tip costs the pool).
 private final class FanoutCompletion: @unchecked Sendable {
     private let job: JobRecord
+    private let queuedMs: Int64
     private let server: GatewayServer
     private let lock = Lock()
     private var remaining: Int
 
-    init(job: JobRecord, loops: Int, server: GatewayServer) {
+    init(job: JobRecord, queuedMs: Int64, loops: Int, server: GatewayServer) {
         self.job = job
+        self.queuedMs = queuedMs
         self.server = server
         remaining = loops
     }
@@ -393,6 +396,6 @@ private final class FanoutCompletion: @unchecked Sendable {
             remaining -= 1
             return remaining == 0
         }
-        if last { server.fanoutCompleted(job) }
+        if last { server.fanoutCompleted(job, queuedMs: queuedMs) }
     }
 }
