@@ -62,10 +62,7 @@ struct Demo: AsyncParsableCommand {
         guard let scenario = DemoScenario(rawValue: scenario) else {
             throw ToolError(.usage, "--scenario: unknown scenario \"\(self.scenario)\" (\(DemoScenario.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let networkName = Setting.string(network, env: "RG_NETWORK", default: "mainnet")!
-        guard let network = Network(name: networkName) else {
-            throw ToolError(.usage, "--network: unknown network \"\(networkName)\" (mainnet, testnet, testnet4, signet, regtest)")
-        }
+        let network = try Setting.network(network, default: "mainnet")!
         guard let intervalMs = DurationText.milliseconds(interval) else {
             throw ToolError(.usage, "--interval: \"\(interval)\" is not a duration (e.g. 0, 250ms, 1s)")
         }

@@ -75,10 +75,7 @@ struct RPC: AsyncParsableCommand {
         let logger = Logger(label: "rg-feed")
         let address = try ListenAddress(parsing: Setting.string(listen, env: "RG_LISTEN", default: "127.0.0.1:18444")!, flag: "--listen")
         try address.requireLoopback(unless: allowRemote, flag: "--listen")
-        let networkName = Setting.string(network, env: "RG_NETWORK", default: "mainnet")!
-        guard let network = Network(name: networkName) else {
-            throw ToolError(.usage, "--network: unknown network \"\(networkName)\" (mainnet, testnet, testnet4, signet, regtest)")
-        }
+        let network = try Setting.network(network, default: "mainnet")!
         func duration(_ text: String, _ flag: String) throws(ToolError) -> Duration {
             guard let ms = DurationText.milliseconds(text), ms > 0 else { throw ToolError(.usage, "\(flag): \"\(text)\" is not a positive duration (e.g. 500ms, 30s)") }
             return .milliseconds(ms)

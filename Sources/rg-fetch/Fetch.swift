@@ -47,13 +47,7 @@ struct Fetch: AsyncParsableCommand {
         ToolLogging.bootstrap(tool: "rg-fetch", level: logLevel)
         ProcessSignals.install()
         let logger = Logger(label: "rg-fetch")
-        var expected: Network?
-        if let name = Setting.string(network, env: "RG_NETWORK") {
-            guard let n = Network(name: name) else {
-                throw ToolError(.usage, "--network: unknown network \"\(name)\" (mainnet, testnet, testnet4, signet, regtest)")
-            }
-            expected = n
-        }
+        let expected = try Setting.network(network)
         var configuration = try rpc.clientConfiguration(network: expected)
         guard let pollMs = DurationText.milliseconds(pollInterval), pollMs > 0 else {
             throw ToolError(.usage, "--poll-interval: \"\(pollInterval)\" is not a positive duration")

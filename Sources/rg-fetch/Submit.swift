@@ -36,13 +36,7 @@ struct Submit: AsyncParsableCommand {
         ToolLogging.bootstrap(tool: "rg-fetch", level: logLevel)
         ProcessSignals.install()
         let logger = Logger(label: "rg-fetch")
-        var net: Network?
-        if let name = Setting.string(network, env: "RG_NETWORK") {
-            guard let n = Network(name: name) else {
-                throw ToolError(.usage, "--network: unknown network \"\(name)\" (mainnet, testnet, testnet4, signet, regtest)")
-            }
-            net = n
-        }
+        let net = try Setting.network(network)
         guard attempts >= 1 else { throw ToolError(.usage, "--attempts must be ≥ 1") }
         guard maxLineBytes > 0 else { throw ToolError(.usage, "--max-line-bytes must be > 0") }
         let configuration = try rpc.clientConfiguration(network: net)

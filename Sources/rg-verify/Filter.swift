@@ -43,10 +43,7 @@ struct Filter: AsyncParsableCommand {
         ToolMemory.keepLargeBuffersInHeap()
         let logger = Logger(label: "rg-verify")
         let policyPath = Setting.string(policy, env: "RG_POLICY", default: "config/policy.toml")!
-        let networkName = Setting.string(network, env: "RG_NETWORK", default: "mainnet")!
-        guard let network = Network(name: networkName) else {
-            throw ToolError(.usage, "--network: unknown network \"\(networkName)\" (mainnet, testnet, testnet4, signet, regtest)")
-        }
+        let network = try Setting.network(network, default: "mainnet")!
         guard maxLineBytes > 0 else { throw ToolError(.usage, "--max-line-bytes must be > 0") }
         let live = try LivePolicy(path: policyPath, options: .init(network: network, strip: strip, explain: explain), logger: logger)
         let output = RecordOutput()

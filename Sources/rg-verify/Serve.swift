@@ -122,10 +122,7 @@ struct Serve: AsyncParsableCommand {
     /// Every setting checked before anything starts: a bad one is a usage error (exit 2).
     func resolve() throws(ToolError) -> VerifierServer.Options {
         let policyPath = Setting.string(policy, env: "RG_POLICY", default: "config/policy.toml")!
-        let networkName = Setting.string(network, env: "RG_NETWORK", default: "mainnet")!
-        guard let network = Network(name: networkName) else {
-            throw ToolError(.usage, "--network: unknown network \"\(networkName)\" (mainnet, testnet, testnet4, signet, regtest)")
-        }
+        let network = try Setting.network(network, default: "mainnet")!
         let tcpAddress = try ListenAddress(parsing: Setting.string(listen, env: "RG_LISTEN", default: "127.0.0.1:9090")!, flag: "--listen")
         try tcpAddress.requireLoopback(unless: allowRemote, flag: "--listen")
         var httpAddress: ListenAddress?

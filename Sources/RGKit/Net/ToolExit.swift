@@ -77,6 +77,15 @@ public enum Setting {
         return value
     }
 
+    /// `--network` (or `RG_NETWORK`), else `defaultName`; nil when neither is given.
+    public static func network(_ flag: String?, default defaultName: String? = nil) throws(ToolError) -> Network? {
+        guard let name = string(flag, env: "RG_NETWORK", default: defaultName) else { return nil }
+        guard let network = Network(name: name) else {
+            throw ToolError(.usage, "--network: unknown network \"\(name)\" (mainnet, testnet, testnet4, signet, regtest)")
+        }
+        return network
+    }
+
     public static func bool(_ flag: Bool, env: String) -> Bool {
         if flag { return true }
         guard let e = getenv(env) else { return false }
