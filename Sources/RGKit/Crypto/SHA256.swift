@@ -1,13 +1,14 @@
-import Crypto
+import COpenSSLSHA
 
-/// SHA-256 and Bitcoin's double SHA-256 through swift-crypto (BoringSSL, which uses the CPU's
-/// SHA extensions: about 3 M double hashes of an 80-byte header per second here, twice libsodium).
+/// SHA-256 and Bitcoin's double SHA-256 through OpenSSL's libcrypto on a stack context (SHA
+/// extensions where the CPU has them). swift-crypto's `SHA256` allocates a context object and
+/// zeroes it three times per call: on the 64-byte merkle and 80-byte header hashes a gateway
+/// lives on that was 2.5–3.5× the cost of the hash itself (BENCHMARKS.md, "SHA-256").
 public enum SHA256Hash {
-    @inlinable
     public static func hash(_ data: UnsafeRawBufferPointer) -> Bytes32 {
-        var hasher = Crypto.SHA256()
-        hasher.update(bufferPointer: data)
-        return hasher.finalize().withUnsafeBytes { Bytes32(unsafeFrom: $0.baseAddress!) }
+        var digest = Bytes32.zero
+        withUnsafeMutableBytes(of: &digest) { rg_sha256(data.baseAddress, data.count, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+        return digest
     }
 
     public static func hash<C: Collection>(_ data: C) -> Bytes32 where C.Element == UInt8 {
@@ -18,10 +19,10 @@ public enum SHA256Hash {
     }
 
     /// SHA256(SHA256(data)): txids, block hashes, merkle nodes.
-    @inlinable
     public static func hash256(_ data: UnsafeRawBufferPointer) -> Bytes32 {
-        var first = hash(data)
-        return withUnsafeBytes(of: &first) { hash($0) }
+        var digest = Bytes32.zero
+        withUnsafeMutableBytes(of: &digest) { rg_sha256d(data.baseAddress, data.count, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+        return digest
     }
 
     public static func hash256<C: Collection>(_ data: C) -> Bytes32 where C.Element == UInt8 {
@@ -32,7 +33,6 @@ public enum SHA256Hash {
     }
 
     /// SHA256d of the concatenation of two 32-byte values (a merkle parent).
-    @inlinable
     public static func hash256(_ left: Bytes32, _ right: Bytes32) -> Bytes32 {
         var pair = (left, right)
         return withUnsafeBytes(of: &pair) { hash256($0) }
@@ -48,9 +48,10 @@ public enum SHA256Hash {
 extension SHA256Hash {
     /// SHA256(a ‖ b) without building the joined buffer (Noise MixHash: h = SHA256(h ‖ data)).
     public static func hashConcatenation(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bytes32 {
-        var hasher = Crypto.SHA256()
-        hasher.update(bufferPointer: a)
-        hasher.update(bufferPointer: b)
-        return hasher.finalize().withUnsafeBytes { Bytes32(unsafeFrom: $0.baseAddress!) }
+        var digest = Bytes32.zero
+        withUnsafeMutableBytes(of: &digest) {
+            rg_sha256_concatenation(a.baseAddress, a.count, b.baseAddress, b.count, $0.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        return digest
     }
 }
