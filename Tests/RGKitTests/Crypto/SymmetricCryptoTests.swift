@@ -35,6 +35,26 @@ import Testing
         }
     }
 
+    /// FIPS 180-2 vectors, and every length across the 55/56/64-byte padding edges and a
+    /// multi-block input against swift-crypto (BoringSSL), so the OpenSSL path cannot drift.
+    @Test func sha256MatchesFIPSAndSwiftCrypto() {
+        #expect(SHA256Hash.hash(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256Hash.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).hex
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        var rng = SeededGenerator(seed: 256)
+        for length in Array(0...130) + [1000, 4096, 100_003] {
+            let data = rng.bytes(length)
+            let reference = Array(Crypto.SHA256.hash(data: data))
+            #expect(SHA256Hash.hash(data).bytes == reference, "length \(length)")
+            #expect(SHA256Hash.hash256(data).bytes == Array(Crypto.SHA256.hash(data: reference)), "length \(length)")
+            let cut = length / 3
+            let joined = data.withUnsafeBytes { all in
+                SHA256Hash.hashConcatenation(UnsafeRawBufferPointer(rebasing: all[..<cut]), UnsafeRawBufferPointer(rebasing: all[cut...]))
+            }
+            #expect(joined.bytes == reference, "length \(length) split at \(cut)")
+        }
+    }
+
     /// RFC 4231 test cases 1 and 2.
     @Test func hmacSHA256MatchesRFC4231() {
         #expect(HMACSHA256.authenticate(key: [UInt8](repeating: 0x0B, count: 20), data: Array("Hi There".utf8)).hex
