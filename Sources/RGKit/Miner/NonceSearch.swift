@@ -2,7 +2,7 @@
 /// read as a little-endian integer, is at most the target.
 ///
 /// The 80 bytes live in one stack buffer and only the nonce field is rewritten per try, so a
-/// try costs one SHA-256d (swift-crypto). `shouldStop` is polled every `checkInterval` tries so
+/// try costs one SHA-256d (`SHA256Hash`, OpenSSL). `shouldStop` is polled every `checkInterval` tries so
 /// a search thread leaves stale work within microseconds of a new job.
 public enum NonceSearch {
     public struct Found: Sendable, Equatable {
