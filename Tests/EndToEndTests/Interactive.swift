@@ -7,7 +7,8 @@ final class InteractiveTool: @unchecked Sendable {
     private let input = Pipe()
     private let output = Pipe()
     private let errors = Pipe()
-    private var pending = Data()
+    private var splitter = LineSplitter()
+    private var ready: [[UInt8]] = []
     private var errData = Data()
     private let errLock = NSLock()
 
@@ -45,14 +46,14 @@ final class InteractiveTool: @unchecked Sendable {
     /// The next stdout line, or nil at end of output. Blocks until it arrives.
     func readLine() -> [UInt8]? {
         while true {
-            if let newline = pending.firstIndex(of: 0x0A) {
-                let line = [UInt8](pending[pending.startIndex..<newline])
-                pending.removeSubrange(pending.startIndex...newline)
-                return line
-            }
+            if !ready.isEmpty { return ready.removeFirst() }
             let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { return pending.isEmpty ? nil : [UInt8](pending) }
-            pending.append(chunk)
+            if chunk.isEmpty {
+                let rest = splitter.remainder
+                splitter = LineSplitter()
+                return rest.isEmpty ? nil : rest
+            }
+            ready.append(contentsOf: splitter.append(chunk))
         }
     }
 

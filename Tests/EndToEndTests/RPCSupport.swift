@@ -15,7 +15,7 @@ final class StreamingTool: @unchecked Sendable {
     private let errors = Pipe()
     private let lock = NSLock()
     private var lines: [[UInt8]] = []
-    private var pending = Data()
+    private var splitter = LineSplitter()
     private var errText = Data()
     private let finished = DispatchGroup()
 
@@ -37,11 +37,7 @@ final class StreamingTool: @unchecked Sendable {
                     if chunk.isEmpty { break }
                     lock.lock()
                     if isOut {
-                        pending.append(chunk)
-                        while let newline = pending.firstIndex(of: 0x0A) {
-                            lines.append([UInt8](pending[pending.startIndex..<newline]))
-                            pending.removeSubrange(pending.startIndex...newline)
-                        }
+                        lines.append(contentsOf: splitter.append(chunk))
                     } else {
                         errText.append(chunk)
                     }

@@ -65,14 +65,14 @@ public final class TemplateBoard: @unchecked Sendable {
     }
 
     /// Core's longpoll: a `longpollid` other than the current one gets the current template at
-    /// once; the current one waits for the next template, or `timeout` (then the unchanged
-    /// template comes back and the client asks again).
+    /// once; the current one (or any, before the first template) waits for the next template,
+    /// or `timeout` (then the unchanged template comes back and the client asks again).
     public func waitForChange(from longPollID: String, on eventLoop: any EventLoop, timeout: TimeAmount) -> EventLoopFuture<LongPollOutcome> {
         let promise = eventLoop.makePromise(of: LongPollOutcome.self)
         let immediate: LongPollOutcome? = lock.withLock {
             if stopping { return .shuttingDown }
-            guard let current = recent.last else { return nil }
-            if current.longPollID != longPollID { return .template(current) }
+            // Before the first template there is nothing to compare with: wait for it.
+            if let current = recent.last, current.longPollID != longPollID { return .template(current) }
             nextWaiter += 1
             let token = nextWaiter
             waiters[token] = Waiter(promise: promise, timeout: nil)

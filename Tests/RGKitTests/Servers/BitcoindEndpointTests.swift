@@ -115,6 +115,17 @@ import Glibc
         await running.server.shutdown()
     }
 
+    @Test func aLongpollOnTheBoardBeforeTheFirstTemplateWaitsForIt() async throws {
+        let board = TemplateBoard(network: .regtest)
+        let record = try TestBlocks.regtestRecords(1)[0]
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let waiting = board.waitForChange(from: "anything", on: loop, timeout: .seconds(60))
+        #expect(board.longPollWaiters == 1, "registered, not a promise nobody completes")
+        board.publish(record, receivedMs: 1)
+        guard case .template(let snapshot) = try await waiting.get() else { Issue.record("not a template"); return }
+        #expect(snapshot.templateID == record.templateID)
+    }
+
     @Test func anUnchangedLongpollComesBackAfterTheServersTimeoutAndShutdownAnswersMinus9() async throws {
         let running = try await start { $0.longPollTimeout = .milliseconds(200) }
         let record = try TestBlocks.regtestRecords(1)[0]
