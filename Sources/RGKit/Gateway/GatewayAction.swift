@@ -15,6 +15,13 @@ public enum GatewayAction: Sendable {
     case notice(TemplateNotice)
 }
 
+/// Receives a run of actions while the core goes on making the rest of them: a new tip makes
+/// two messages for every channel, and with 10,000 channels the shell would otherwise wait for
+/// all 20,000 before writing the first. Runs arrive in order, and what the call finally returns
+/// follows the last run; a connection's messages are never split across a run boundary
+/// out of order.
+public typealias GatewayActionHandoff = (_ run: [GatewayAction]) -> Void
+
 /// The records the gateway produces (ARCHITECTURE §2), encodable with a fixed field order.
 public enum GatewayRecord: Sendable, Equatable {
     case job(JobRecord)

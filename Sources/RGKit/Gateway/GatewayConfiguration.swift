@@ -36,6 +36,10 @@ public struct GatewayConfiguration: Sendable {
     /// Threads that compute a new tip's per-channel merkle roots (`StandardJobRoots`); the
     /// shell sets it to the core count, tests keep the core on one thread.
     public var jobRootWorkers: Int = 1
+    /// A new tip's jobs are handed to the shell in runs of this many channels while the core
+    /// makes the rest (when the caller passes a `GatewayActionHandoff`), so the first miners'
+    /// jobs are on the wire before the last channel's root is computed.
+    public var fanoutRunChannels: Int = 1_000
 
     public init(network: Network, payout: Payout, mode: TemplateGate.Mode = .inline, staleHoldMs: Int64 = 2_000,
                 maxPendingTemplates: Int = 2, coinbaseLayout: CoinbaseLayout = .standard(), serverID: UInt8 = 0,

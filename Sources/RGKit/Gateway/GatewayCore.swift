@@ -74,23 +74,30 @@ public struct GatewayCore: Sendable {
     }
 
     /// The usual input: a template together with its verdict.
-    public mutating func judgedTemplateArrived(_ t: JobTemplate, accepted: Bool, reasonCode: String?, nowMs: Int64) -> [GatewayAction] {
-        apply(gate.judgedTemplateArrived(t, accepted: accepted, reasonCode: reasonCode, nowMs: nowMs), nowMs: nowMs)
+    ///
+    /// `handoff`, on these four template entry points: receives a released template's jobs in
+    /// runs of `fanoutRunChannels` channels while the rest are made; the return value is what
+    /// follows the last run. Without it everything is returned at once.
+    public mutating func judgedTemplateArrived(_ t: JobTemplate, accepted: Bool, reasonCode: String?, nowMs: Int64,
+                                               handoff: GatewayActionHandoff? = nil) -> [GatewayAction] {
+        apply(gate.judgedTemplateArrived(t, accepted: accepted, reasonCode: reasonCode, nowMs: nowMs), nowMs: nowMs, handoff: handoff)
     }
 
     /// A template whose verdict comes later (inline holds it; observe sends it at once).
-    public mutating func templateArrived(_ t: JobTemplate, nowMs: Int64) -> [GatewayAction] {
-        apply(gate.templateArrived(t, nowMs: nowMs), nowMs: nowMs)
+    public mutating func templateArrived(_ t: JobTemplate, nowMs: Int64, handoff: GatewayActionHandoff? = nil) -> [GatewayAction] {
+        apply(gate.templateArrived(t, nowMs: nowMs), nowMs: nowMs, handoff: handoff)
     }
 
-    public mutating func verdictArrived(templateID: String, accepted: Bool, reasonCode: String?, nowMs: Int64) -> [GatewayAction] {
-        apply(gate.verdictArrived(templateID: templateID, accepted: accepted, reasonCode: reasonCode, nowMs: nowMs), nowMs: nowMs)
+    public mutating func verdictArrived(templateID: String, accepted: Bool, reasonCode: String?, nowMs: Int64,
+                                        handoff: GatewayActionHandoff? = nil) -> [GatewayAction] {
+        apply(gate.verdictArrived(templateID: templateID, accepted: accepted, reasonCode: reasonCode, nowMs: nowMs),
+              nowMs: nowMs, handoff: handoff)
     }
 
     /// Time passes: stale-hold expiry, and vardiff for channels that have gone quiet.
     /// Call it about once a second.
-    public mutating func tick(nowMs: Int64) -> [GatewayAction] {
-        var actions = apply(gate.tick(nowMs: nowMs), nowMs: nowMs)
+    public mutating func tick(nowMs: Int64, handoff: GatewayActionHandoff? = nil) -> [GatewayAction] {
+        var actions = apply(gate.tick(nowMs: nowMs), nowMs: nowMs, handoff: handoff)
         guard configuration.vardiffEnabled else { return actions }
         for slot in channels.indices where channels[slot] != nil {
             if let d = channels[slot]!.vardiff.tick(nowMs: nowMs) {
@@ -100,12 +107,12 @@ public struct GatewayCore: Sendable {
         return actions
     }
 
-    private mutating func apply(_ decisions: [TemplateGate.Decision], nowMs: Int64) -> [GatewayAction] {
+    private mutating func apply(_ decisions: [TemplateGate.Decision], nowMs: Int64, handoff: GatewayActionHandoff?) -> [GatewayAction] {
         var actions: [GatewayAction] = []
         for decision in decisions {
             switch decision {
             case .release(let t, let verdict, let override):
-                release(t, verdict: verdict, override: override, nowMs: nowMs, into: &actions)
+                release(t, verdict: verdict, override: override, nowMs: nowMs, handoff: handoff, into: &actions)
             case .withheld(let id, let reason):
                 actions.append(.notice(TemplateNotice(kind: .withheld, templateID: id, reason: reason, accepted: false)))
             case .verdictObserved(let id, let accepted, let reason):
@@ -118,7 +125,7 @@ public struct GatewayCore: Sendable {
     }
 
     private mutating func release(_ t: JobTemplate, verdict: TemplateGate.Verdict, override: TemplateGate.Override?,
-                                  nowMs: Int64, into actions: inout [GatewayAction]) {
+                                  nowMs: Int64, handoff: GatewayActionHandoff?, into actions: inout [GatewayAction]) {
         let newTip = t.prevHash != activeTip
         if newTip {
             tipSerial += 1
@@ -143,15 +150,31 @@ public struct GatewayCore: Sendable {
                 heldMs: override.heldMs, ms: nowMs))))
         }
         let jobID = allocateJobID()
-        let standardSlots = channels.indices.filter { channels[$0]?.kind == .standard }
-        let roots = StandardJobRoots.compute(t, extranonces: standardSlots.map { channels[$0]!.extranonce },
-                                             workers: configuration.jobRootWorkers)
-        var rootOfSlot = [Bytes32?](repeating: nil, count: channels.count)
-        for (slot, root) in zip(standardSlots, roots) { rootOfSlot[slot] = root }
+        // Run by run: each run's roots (on every core), its jobs, then the handoff, so the
+        // shell writes one run while the core makes the next.
+        let runLength = handoff == nil ? max(1, channels.count) : max(1, configuration.fanoutRunChannels)
         var count = 0
-        for slot in channels.indices where channels[slot] != nil {
-            issueJob(slot: slot, stored: stored, jobID: jobID, future: newTip, root: rootOfSlot[slot], into: &actions)
-            count += 1
+        var runStart = 0
+        while runStart < channels.count {
+            let run = runStart..<min(channels.count, runStart + runLength)
+            let standardSlots = run.filter { channels[$0]?.kind == .standard }
+            let roots = StandardJobRoots.compute(t, extranonces: standardSlots.map { channels[$0]!.extranonce },
+                                                 workers: configuration.jobRootWorkers)
+            var nextRoot = 0
+            for slot in run where channels[slot] != nil {
+                var root: Bytes32?
+                if nextRoot < standardSlots.count, standardSlots[nextRoot] == slot {
+                    root = roots[nextRoot]
+                    nextRoot += 1
+                }
+                issueJob(slot: slot, stored: stored, jobID: jobID, future: newTip, root: root, into: &actions)
+                count += 1
+            }
+            runStart = run.upperBound
+            if let handoff, runStart < channels.count, !actions.isEmpty {
+                handoff(actions)
+                actions.removeAll(keepingCapacity: true)
+            }
         }
         actions.append(.record(.job(JobRecord(
             jobID: jobID, templateID: t.templateID, height: t.height, prevHash: t.prevHash.displayHex, future: newTip,
@@ -178,7 +201,15 @@ public struct GatewayCore: Sendable {
     /// `root`: the standard channel's merkle root when the caller already computed it.
     private mutating func issueJob(slot: Int, stored: StoredTemplate, jobID: UInt32, future: Bool, root precomputed: Bytes32? = nil,
                                    into actions: inout [GatewayAction]) {
-        guard let channel = channels[slot] else { return }
+        guard channels[slot] != nil else { return }
+        // In place: copying a channel out (its worker, extranonce, job ring, meter) and back cost
+        // a retain and a release per field for every channel of a new tip.
+        Self.issueJob(to: &channels[slot]!, stored: stored, jobID: jobID, future: future, root: precomputed,
+                      versionRolling: configuration.versionRollingMask != 0, into: &actions)
+    }
+
+    private static func issueJob(to channel: inout MiningChannel, stored: StoredTemplate, jobID: UInt32, future: Bool,
+                                 root precomputed: Bytes32?, versionRolling: Bool, into actions: inout [GatewayAction]) {
         let t = stored.template
         let minNtime: UInt32? = future ? nil : t.minNtime
         var root = Bytes32.zero
@@ -190,14 +221,14 @@ public struct GatewayCore: Sendable {
         case .extended:
             actions.append(.send(channel.connection, .newExtendedMiningJob(NewExtendedMiningJob(
                 channelID: channel.id, jobID: jobID, minNtime: minNtime, version: t.version,
-                versionRollingAllowed: configuration.versionRollingMask != 0, merklePath: stored.merklePath,
+                versionRollingAllowed: versionRolling, merklePath: stored.merklePath,
                 coinbaseTxPrefix: stored.coinbasePrefix, coinbaseTxSuffix: stored.coinbaseSuffix))))
         }
         if future {
             actions.append(.send(channel.connection, .setNewPrevHash(SetNewPrevHash(
                 channelID: channel.id, jobID: jobID, prevHash: t.prevHash.wire, minNtime: t.minNtime, nbits: t.bits.rawValue))))
         }
-        channels[slot]!.remember(ChannelJob(
+        channel.remember(ChannelJob(
             jobID: jobID, tipSerial: stored.tipSerial, templateSerial: stored.serial, merkleRoot: root,
             target: channel.target, difficulty: channel.targetDifficulty, targetEpoch: channel.targetEpoch,
             version: t.version, minNtime: t.minNtime, prevHash: t.prevHash.wire, bits: t.bits.rawValue,

@@ -159,7 +159,7 @@ public final class GatewayServer: @unchecked Sendable {
     private func tick() {
         let now = clock()
         lock.withLock {
-            let actions = core.tick(nowMs: now)
+            let actions = core.tick(nowMs: now, handoff: handoff)
             if !actions.isEmpty { dispatch(actions) }
         }
     }
@@ -169,7 +169,7 @@ public final class GatewayServer: @unchecked Sendable {
         let now = clock()
         lock.withLock {
             stats.templates += 1
-            dispatch(core.templateArrived(t, nowMs: now))
+            dispatch(core.templateArrived(t, nowMs: now, handoff: handoff))
         }
     }
 
@@ -178,7 +178,7 @@ public final class GatewayServer: @unchecked Sendable {
         let now = clock()
         lock.withLock {
             stats.templates += 1
-            dispatch(core.judgedTemplateArrived(t, accepted: accepted, reasonCode: reasonCode, nowMs: now))
+            dispatch(core.judgedTemplateArrived(t, accepted: accepted, reasonCode: reasonCode, nowMs: now, handoff: handoff))
         }
     }
 
@@ -186,7 +186,7 @@ public final class GatewayServer: @unchecked Sendable {
     public func verdictArrived(templateID: String, accepted: Bool, reasonCode: String?) {
         let now = clock()
         lock.withLock {
-            dispatch(core.verdictArrived(templateID: templateID, accepted: accepted, reasonCode: reasonCode, nowMs: now))
+            dispatch(core.verdictArrived(templateID: templateID, accepted: accepted, reasonCode: reasonCode, nowMs: now, handoff: handoff))
         }
     }
 
@@ -252,8 +252,13 @@ public final class GatewayServer: @unchecked Sendable {
         }
     }
 
+    /// Hands each run of a new tip's jobs to the event loops as the core makes it (called with
+    /// the lock held, from inside the core's call).
+    private var handoff: GatewayActionHandoff { { [unowned self] run in dispatch(run) } }
+
     /// Performs the core's actions. Called with the lock held, so the order of messages to a
-    /// connection is the order the core produced them in.
+    /// connection is the order the core produced them in: one `execute` per loop per call, and
+    /// a loop runs them in order.
     private func dispatch(_ actions: [GatewayAction]) {
         // Batches per event loop, mutated in place: copying a loop's batch out of a dictionary
         // to append to it made a new tip's fan-out quadratic in the number of channels.
@@ -302,12 +307,17 @@ public final class GatewayServer: @unchecked Sendable {
                                                                              "reason": "\(notice.reason ?? "-")"])
             }
         }
-        let completion = fannedOut.map { FanoutCompletion(job: $0, queuedMs: clock(), loops: batches.count, server: self) }
         for (loop, sends) in batches {
             loop.execute {
                 for (handler, messages) in sends { handler.send(messages) }
-                completion?.loopFinished()
             }
+        }
+        if let fannedOut {
+            // Earlier runs of this job went out in earlier calls, possibly to loops this last
+            // run does not touch: every loop reports, after whatever it was handed before.
+            let loops = Array(group.makeIterator())
+            let completion = FanoutCompletion(job: fannedOut, queuedMs: clock(), loops: loops.count, server: self)
+            for loop in loops { loop.execute { completion.loopFinished() } }
         }
         sink.submit(contentsOf: records)
     }
