@@ -41,6 +41,19 @@ public enum GatewayRecord: Sendable, Equatable {
         }
     }
 
+    /// Appends the NDJSON line without its newline to `buffer`; a share record (one per share)
+    /// is written in place rather than through an array of its own.
+    public func encode(appendingTo buffer: inout [UInt8]) {
+        guard case .share(let r) = self else {
+            buffer.append(contentsOf: encoded())
+            return
+        }
+        var w = JSONWriter(appendingTo: buffer)
+        buffer = []
+        r.encode(into: &w)
+        buffer = w.takeBytes()
+    }
+
     public var type: String {
         switch self {
         case .job: JobRecord.type

@@ -74,6 +74,13 @@ public struct ShareRecord: Sendable, Equatable {
 
     public func encoded() -> [UInt8] {
         var w = JSONWriter(capacity: 384)
+        encode(into: &w)
+        return w.bytes
+    }
+
+    /// Writes the record into `w` (the gateway's sink writes one per share straight into its
+    /// output buffer).
+    public func encode(into w: inout JSONWriter) {
         w.beginObject()
         w.field("type", ShareRecord.type)
         w.field("channel_id", channelID)
@@ -93,6 +100,5 @@ public struct ShareRecord: Sendable, Equatable {
         w.field("block", block)
         w.field("submitted_ms", submittedMs)
         w.endObject()
-        return w.bytes
     }
 }

@@ -2,26 +2,59 @@
 /// records, where a fixed field order makes output diffable and byte-for-byte reproducible.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8]
-    private var needsComma: [Bool] = []
+    /// Bit `depth - 1` set: the open container at that depth already holds a value, so the
+    /// next one needs a comma. A bit stack instead of an array: a record is written per share,
+    /// and the array cost an allocation each time.
+    private var commaBits: UInt64 = 0
+    private var depth = 0
+    /// The same for containers nested deeper than 64 (re-emitted input can be that deep).
+    private var deepCommas: [Bool] = []
 
     public init(capacity: Int = 512) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
+    /// Continues writing after what `buffer` already holds (whole texts, e.g. NDJSON lines):
+    /// records are encoded straight into the sink's output buffer instead of an array each.
+    /// Empty the caller's variable right after (`line = []`) so the writer's buffer is unique
+    /// and appending does not copy it.
+    public init(appendingTo buffer: [UInt8]) {
+        bytes = buffer
+    }
+
+    /// Hands the buffer back without copying it and leaves the writer empty.
+    public mutating func takeBytes() -> [UInt8] {
+        let taken = bytes
+        bytes = []
+        return taken
+    }
+
     // MARK: containers
 
-    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma.removeLast() }
-    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma.removeLast() }
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); open() }
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); close() }
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); open() }
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); close() }
+
+    private mutating func open() {
+        depth += 1
+        if depth <= 64 { commaBits &= ~(1 << UInt64(depth - 1)) } else { deepCommas.append(false) }
+    }
+
+    private mutating func close() {
+        precondition(depth > 0, "JSONWriter: closing a container that was never opened")
+        if depth > 64 { deepCommas.removeLast() }
+        depth -= 1
+    }
 
     /// Writes `"name":`; the next value call writes the value.
     public mutating func key(_ name: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        append(name)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         pendingValueAfterKey = true
     }
 
@@ -36,15 +69,25 @@ public struct JSONWriter: Sendable {
 
     private mutating func separate() {
         if pendingValueAfterKey { pendingValueAfterKey = false; return }
-        guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        guard depth > 0 else { return }
+        if depth > 64 {
+            if deepCommas[deepCommas.count - 1] { bytes.append(UInt8(ascii: ",")) }
+            deepCommas[deepCommas.count - 1] = true
+            return
+        }
+        let bit: UInt64 = 1 << UInt64(depth - 1)
+        if commaBits & bit != 0 { bytes.append(UInt8(ascii: ",")) }
+        commaBits |= bit
+    }
+
+    private mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     // MARK: values
 
-    public mutating func null() { separate(); bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
-    public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8)) }
+    public mutating func null() { separate(); append("null") }
+    public mutating func bool(_ value: Bool) { separate(); if value { append("true") } else { append("false") } }
     public mutating func int<T: BinaryInteger>(_ value: T) {
         separate()
         // Digits written straight into the buffer: String(value) allocated on every number.
@@ -76,9 +119,12 @@ public struct JSONWriter: Sendable {
         guard value.isFinite else { null(); return }
         separate()
         if value == value.rounded(), abs(value) < 1e15 {
-            bytes.append(contentsOf: Array(String(Int64(value)).utf8))
+            appendDecimal(Int64(value))
         } else {
-            bytes.append(contentsOf: Array("\(value)".utf8))
+            // `description` is the shortest round-tripping form; it fits a small (inline)
+            // string, so nothing is allocated on the way.
+            var text = value.description
+            text.withUTF8 { bytes.append(contentsOf: $0) }
         }
     }
 
