@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import Logging
 
@@ -34,6 +29,13 @@ public final class GatewayRecordSink: @unchecked Sendable {
     private var queue: [Entry] = []
     private var stopping = false
     private var finished = false
+    /// The writer waits for a first entry (`true`) rather than lingering for more.
+    private var writerIdle = false
+    /// A block record is queued: the writer stops lingering.
+    private var urgent = false
+    /// How long the writer waits after a first entry for more to join its batch. Under load
+    /// this turns a wake-up per share (≈ 80,000/s) into at most one per linger.
+    private let lingerSeconds: Double
     private var thread: Thread?
     /// Largest batch per commit: bounds latency and memory when a burst arrives.
     private let maxBatch: Int
@@ -41,11 +43,12 @@ public final class GatewayRecordSink: @unchecked Sendable {
     /// Records written to stdout (tests and metrics).
     public private(set) var written = 0
 
-    public init(output: RecordOutput?, store: GatewayStore?, logger: Logger, maxBatch: Int = 8_192) {
+    public init(output: RecordOutput?, store: GatewayStore?, logger: Logger, maxBatch: Int = 8_192, lingerMs: Double = 1) {
         self.output = output
         self.store = store
         self.logger = logger
         self.maxBatch = maxBatch
+        self.lingerSeconds = max(0, lingerMs) / 1_000
     }
 
     /// True when acknowledgements must wait for a commit.
@@ -61,15 +64,19 @@ public final class GatewayRecordSink: @unchecked Sendable {
     public func submit(_ record: GatewayRecord, ack: Ack? = nil) {
         condition.lock()
         queue.append(Entry(record: record, ack: ack))
-        condition.signal()
+        if case .block = record { urgent = true }
+        wakeIfNeeded()
         condition.unlock()
     }
 
     public func submit(contentsOf records: [GatewayRecord]) {
         guard !records.isEmpty else { return }
         condition.lock()
-        for r in records { queue.append(Entry(record: r, ack: nil)) }
-        condition.signal()
+        for r in records {
+            queue.append(Entry(record: r, ack: nil))
+            if case .block = r { urgent = true }
+        }
+        wakeIfNeeded()
         condition.unlock()
     }
 
@@ -77,15 +84,24 @@ public final class GatewayRecordSink: @unchecked Sendable {
     public func passThrough(_ line: [UInt8]) {
         condition.lock()
         queue.append(Entry(record: nil, raw: line, ack: nil))
-        condition.signal()
+        wakeIfNeeded()
         condition.unlock()
+    }
+
+    /// With the lock held. A wake-up costs a futex call on both sides, more than encoding the
+    /// record: wake the writer only when it sleeps with nothing queued, or to let a block, a
+    /// full batch or a stop cut its linger short.
+    private func wakeIfNeeded() {
+        // Broadcast: `finish()` may be waiting on the same condition and must not take the wake-up.
+        if writerIdle || urgent || queue.count >= maxBatch { condition.broadcast() }
     }
 
     /// Writes what is queued and stops the thread.
     public func finish() {
         condition.lock()
         stopping = true
-        condition.signal()
+        urgent = true
+        condition.broadcast()
         while !finished && thread != nil { condition.wait() }
         condition.unlock()
     }
@@ -95,7 +111,16 @@ public final class GatewayRecordSink: @unchecked Sendable {
         line.reserveCapacity(1 << 16)
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty && !stopping {
+                writerIdle = true
+                while queue.isEmpty && !stopping { condition.wait() }
+                writerIdle = false
+                if lingerSeconds > 0 {
+                    let deadline = Date(timeIntervalSinceNow: lingerSeconds)
+                    while !urgent && !stopping && queue.count < maxBatch && condition.wait(until: deadline) {}
+                }
+            }
+            urgent = false
             if queue.isEmpty && stopping {
                 finished = true
                 condition.broadcast()
@@ -134,7 +159,7 @@ public final class GatewayRecordSink: @unchecked Sendable {
         var lines: [[UInt8]] = []
         for entry in batch {
             if case .block? = entry.record { continue }
-            if let record = entry.record { line.append(contentsOf: record.encoded()) } else { line.append(contentsOf: entry.raw) }
+            if let record = entry.record { record.encode(appendingTo: &line) } else { line.append(contentsOf: entry.raw) }
             line.append(0x0A)
             // One write per ~64 KiB: a syscall per record would cost more than validating it.
             if line.count >= 1 << 16 { lines.append(line); line.removeAll(keepingCapacity: true) }
@@ -152,16 +177,12 @@ public final class GatewayRecordSink: @unchecked Sendable {
 
     /// `chunk` already holds whole lines with their newlines.
     private func emitRaw(_ chunk: [UInt8]) {
-        guard output != nil else { return }
-        var offset = 0
-        while offset < chunk.count {
-            let n = chunk.withUnsafeBytes { raw in write(1, raw.baseAddress! + offset, chunk.count - offset) }
-            if n > 0 { offset += n; continue }
-            if n < 0 && errno == EINTR { continue }
-            reportOutput(.failed(String(cString: strerror(errno))))
-            return
+        guard let output else { return }
+        do {
+            written += try output.writeLines(chunk)
+        } catch {
+            reportOutput(error)
         }
-        written += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
     }
 
     private func reportOutput(_ error: RecordOutputError) {
