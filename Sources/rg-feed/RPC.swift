@@ -156,7 +156,10 @@ struct RPC: AsyncParsableCommand {
 
     /// The stdin loop: each template record replaces the one served; other records pass through.
     static func readTemplates(board: TemplateBoard, output: RecordOutput, badLines: BadLineCount, maxLineBytes: Int, logger: Logger) {
-        let outcome = StandardInputLines.read(tool: "rg-feed", maxLineBytes: maxLineBytes, logger: logger) { bytes, number in
+        // Bad lines are counted before they are reported: on SIGTERM the exit status is decided
+        // while this loop may still be returning.
+        let outcome = StandardInputLines.read(tool: "rg-feed", maxLineBytes: maxLineBytes, logger: logger,
+                                              oversizedLine: { badLines.add(1) }) { bytes, number in
             let receivedMs = WallClock.milliseconds()
             do throws(JSONError) {
                 let root = try JSONDocument(bytes: bytes).root
@@ -173,11 +176,11 @@ struct RPC: AsyncParsableCommand {
                 return true
             } catch {
                 let code = error.code == .missingField || error.code == .wrongType || error.code == .outOfRange ? "invalid_record" : error.code.rawValue
+                badLines.add(1)
                 FileHandleStderr.write("rg-feed: line \(number): \(code): \(error.detail)\n")
                 return false
             }
         }
-        badLines.add(outcome.badLines)
         if outcome.endOfInput { logger.notice("end of input; serving the last template until stopped") }
     }
 }

@@ -13,8 +13,10 @@ public enum StandardInputLines {
         public var endOfInput: Bool
     }
 
-    /// Runs the loop on the calling thread.
-    public static func read(tool: String, maxLineBytes: Int, logger: Logger,
+    /// Runs the loop on the calling thread. `oversizedLine` is called for each over-long line
+    /// before it is reported, for a caller that decides its exit status while this loop may
+    /// still be returning (a stop request races it); `handle` counts its own bad lines.
+    public static func read(tool: String, maxLineBytes: Int, logger: Logger, oversizedLine: (() -> Void)? = nil,
                             handle: (_ line: [UInt8], _ number: Int) -> Bool) -> Outcome {
         let reader = LineReader(fd: 0, maxLineBytes: maxLineBytes, wakeFD: ProcessSignals.wakeFD)
         var bad = 0
@@ -28,6 +30,7 @@ public enum StandardInputLines {
             switch event {
             case .oversized(let number, let bytes):
                 bad += 1
+                oversizedLine?()
                 FileHandleStderr.write("\(tool): line \(number): line_too_long: \(bytes) bytes exceed --max-line-bytes \(maxLineBytes); skipped\n")
             case .line(let bytes, let number):
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
