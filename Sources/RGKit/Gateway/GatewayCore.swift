@@ -157,11 +157,25 @@ public struct GatewayCore: Sendable {
         var runStart = 0
         while runStart < channels.count {
             let run = runStart..<min(channels.count, runStart + runLength)
-            let standardSlots = run.filter { channels[$0]?.kind == .standard }
-            let roots = StandardJobRoots.compute(t, extranonces: standardSlots.map { channels[$0]!.extranonce },
-                                                 workers: configuration.jobRootWorkers)
+            // Read through a pointer: `channels[slot]?.kind` on the array copied each whole
+            // channel (a retain and a release per field), three times per channel of a new tip.
+            var openSlots: [Int] = []
+            var standardSlots: [Int] = []
+            var extranonces: [[UInt8]] = []
+            openSlots.reserveCapacity(run.count)
+            channels.withUnsafeBufferPointer { open in
+                for slot in run {
+                    guard let kind = open[slot]?.kind else { continue }
+                    openSlots.append(slot)
+                    if kind == .standard {
+                        standardSlots.append(slot)
+                        extranonces.append(open[slot]!.extranonce)
+                    }
+                }
+            }
+            let roots = StandardJobRoots.compute(t, extranonces: extranonces, workers: configuration.jobRootWorkers)
             var nextRoot = 0
-            for slot in run where channels[slot] != nil {
+            for slot in openSlots {
                 var root: Bytes32?
                 if nextRoot < standardSlots.count, standardSlots[nextRoot] == slot {
                     root = roots[nextRoot]

@@ -267,12 +267,20 @@ public final class GatewayServer: @unchecked Sendable {
         var pending: [ConnectionID: (batch: Int, index: Int)] = [:]
         var records: [GatewayRecord] = []
         var fannedOut: JobRecord?
+        // The core emits a connection's messages back to back (a job, then its SetNewPrevHash):
+        // the run of one connection needs one lookup, not one per message.
+        var previous: (connection: ConnectionID, batch: Int, index: Int)?
         for action in actions {
             switch action {
             case .send(let connection, let message):
+                if let p = previous, p.connection == connection {
+                    batches[p.batch].sends[p.index].1.append(message)
+                    continue
+                }
                 guard let handler = connections[connection] else { continue }
                 if let slot = pending[connection] {
                     batches[slot.batch].sends[slot.index].1.append(message)
+                    previous = (connection, slot.batch, slot.index)
                 } else {
                     let key = ObjectIdentifier(handler.eventLoop)
                     let batch: Int
@@ -284,7 +292,11 @@ public final class GatewayServer: @unchecked Sendable {
                         batchOfLoop[key] = batch
                     }
                     pending[connection] = (batch, batches[batch].sends.count)
-                    batches[batch].sends.append((handler, [message]))
+                    previous = (connection, batch, batches[batch].sends.count)
+                    var messages: [SV2Message] = []
+                    messages.reserveCapacity(2)       // a new tip's pair without regrowing
+                    messages.append(message)
+                    batches[batch].sends.append((handler, messages))
                 }
             case .record(let record):
                 switch record {
