@@ -160,16 +160,22 @@ public final class GatewayRecordSink: @unchecked Sendable {
     private func emitNonBlocks(_ batch: [Entry], into line: inout [UInt8]) {
         guard output != nil else { return }
         line.removeAll(keepingCapacity: true)
-        var lines: [[UInt8]] = []
+        var chunks: [(bytes: [UInt8], records: Int)] = []
+        var records = 0
         for entry in batch {
             if case .block? = entry.record { continue }
             if let record = entry.record { record.encode(appendingTo: &line) } else { line.append(contentsOf: entry.raw) }
             line.append(0x0A)
+            records += 1
             // One write per ~64 KiB: a syscall per record would cost more than validating it.
-            if line.count >= 1 << 16 { lines.append(line); line.removeAll(keepingCapacity: true) }
+            if line.count >= 1 << 16 {
+                chunks.append((line, records))
+                line.removeAll(keepingCapacity: true)
+                records = 0
+            }
         }
-        if !line.isEmpty { lines.append(line) }
-        for chunk in lines { emitRaw(chunk) }
+        if !line.isEmpty { chunks.append((line, records)) }
+        for chunk in chunks { emitRaw(chunk.bytes, records: chunk.records) }
     }
 
     private func emit(_ records: [[UInt8]]) {
@@ -179,11 +185,12 @@ public final class GatewayRecordSink: @unchecked Sendable {
         }
     }
 
-    /// `chunk` already holds whole lines with their newlines.
-    private func emitRaw(_ chunk: [UInt8]) {
+    /// `chunk` already holds `records` whole lines with their newlines.
+    private func emitRaw(_ chunk: [UInt8], records: Int) {
         guard let output else { return }
         do {
-            written += try output.writeLines(chunk)
+            try output.writeLines(chunk, count: records)
+            written += records
         } catch {
             reportOutput(error)
         }
