@@ -1,4 +1,5 @@
 import Foundation
+import RGKit
 
 /// A tool process driven a line at a time: write a record, read the record it answers with.
 /// Used where a test must act between two records (edit a policy, send a signal).
@@ -7,8 +8,7 @@ final class InteractiveTool: @unchecked Sendable {
     private let input = Pipe()
     private let output = Pipe()
     private let errors = Pipe()
-    private var splitter = LineSplitter()
-    private var ready: [[UInt8]] = []
+    private var lines: LineReader?
     private var errData = Data()
     private let errLock = NSLock()
 
@@ -45,15 +45,13 @@ final class InteractiveTool: @unchecked Sendable {
 
     /// The next stdout line, or nil at end of output. Blocks until it arrives.
     func readLine() -> [UInt8]? {
+        if lines == nil { lines = LineReader(fd: output.fileHandleForReading.fileDescriptor) }
         while true {
-            if !ready.isEmpty { return ready.removeFirst() }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty {
-                let rest = splitter.remainder
-                splitter = LineSplitter()
-                return rest.isEmpty ? nil : rest
+            switch try? lines!.next() {
+            case .line(let line, _)?: return line
+            case .oversized?: continue
+            case nil: return nil
             }
-            ready.append(contentsOf: splitter.append(chunk))
         }
     }
 

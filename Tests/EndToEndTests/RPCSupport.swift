@@ -15,7 +15,6 @@ final class StreamingTool: @unchecked Sendable {
     private let errors = Pipe()
     private let lock = NSLock()
     private var lines: [[UInt8]] = []
-    private var splitter = LineSplitter()
     private var errText = Data()
     private let finished = DispatchGroup()
 
@@ -32,16 +31,22 @@ final class StreamingTool: @unchecked Sendable {
             finished.enter()
             let handle = pipe.fileHandleForReading
             DispatchQueue.global().async { [self] in
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    lock.lock()
-                    if isOut {
-                        lines.append(contentsOf: splitter.append(chunk))
-                    } else {
-                        errText.append(chunk)
+                if isOut {
+                    let reader = LineReader(fd: handle.fileDescriptor)
+                    while let event = try? reader.next() {
+                        guard case .line(let line, _) = event else { continue }
+                        lock.lock()
+                        lines.append(line)
+                        lock.unlock()
                     }
-                    lock.unlock()
+                } else {
+                    while true {
+                        let chunk = handle.availableData
+                        if chunk.isEmpty { break }
+                        lock.lock()
+                        errText.append(chunk)
+                        lock.unlock()
+                    }
                 }
                 finished.leave()
             }
