@@ -9,8 +9,13 @@
 #           rg-gate's stdin and reports fan-out two ways: rg-gate's own (verdict read → the job
 #           written to the last channel, from its log) and the swarm's (verdict written → the
 #           last channel received SetNewPrevHash, which includes the swarm decrypting 20,000
-#           frames on the same cores).
-# 2. shares: `throughput_connections` channels submitting `share_rate` shares/s in total for
+#           frames on the same cores). Then a third verdict (another new tip) with the swarm
+#           paused (SIGSTOP), rg-gate's side only: the gateway's own cost when the miners do not
+#           compete for the cores (loopback still runs their sockets' receive work in its
+#           context).
+# 2. floor: scripts/bench/loopback_floor.py, the same number of bare 173-byte loopback writes from
+#           two processes (no crypto, no framing): what this machine's kernel alone needs.
+# 3. shares: `throughput_connections` channels submitting `share_rate` shares/s in total for
 #           `duration` (trivial target: --min-difficulty 1e-9), accepted shares per second and
 #           round-trip p50/p99.
 # Release builds; set BUILD=0 to skip building. Prints the swarm records and a summary; asserts
@@ -39,12 +44,11 @@ trap cleanup EXIT
 
 $BIN/rg-gate keygen --output "$WORK/authority.key" >"$WORK/key.json"
 PUBKEY=$(jq -r .public_key_hex "$WORK/key.json")
-# Two mainnet templates (a real network target, so no share is a block); the second builds on
-# the block found on the first, so it is a new tip.
-$BIN/rg-feed demo --scenario normal --count 2 --seed 11 --txs 500 >"$WORK/templates.ndjson"
+# Three mainnet templates (a real network target, so no share is a block); each builds on the
+# block found on the one before, so each is a new tip.
+$BIN/rg-feed demo --scenario normal --count 3 --seed 11 --txs 500 >"$WORK/templates.ndjson"
 $BIN/rg-verify --policy config/policy.toml <"$WORK/templates.ndjson" >"$WORK/verdicts.ndjson" 2>/dev/null
-sed -n 1p "$WORK/verdicts.ndjson" >"$WORK/verdict1.ndjson"
-sed -n 2p "$WORK/verdicts.ndjson" >"$WORK/verdict2.ndjson"
+for n in 1 2 3; do sed -n ${n}p "$WORK/verdicts.ndjson" >"$WORK/verdict$n.ndjson"; done
 
 start_gate() {
     mkfifo "$WORK/gate.in.$1"
@@ -87,6 +91,12 @@ HELD=$(established)
 TIP_US=$(date +%s%6N)
 cat "$WORK/verdict2.ndjson" >&3
 sleep 5
+kill -STOP $SWARM_PID
+sleep 0.5
+cat "$WORK/verdict3.ndjson" >&3
+sleep 1
+kill -CONT $SWARM_PID
+sleep 3
 kill -INT $SWARM_PID; wait $SWARM_PID || true
 RSS2=$(rss_kib "$GATE_PID")
 stop_gate
@@ -106,6 +116,13 @@ jq --arg prev "$NEW_PREV" --argjson tip "$TIP_US" --argjson rss0 "$RSS0" --argjs
   "rg-gate RSS \($rss0) KiB idle → \($rss1) KiB with all open → \($rss2) KiB after the new tip: \((($rss1 - $rss0) * 1024 / $held) | floor) bytes per connection\n" +
   "new tip: \($t.channels) channels got SetNewPrevHash; first \((($t.first_unix_us - $tip) / 1000 * 10 | floor) / 10) ms, last \((($t.last_unix_us - $tip) / 1000 * 10 | floor) / 10) ms after the verdict was written"' "$WORK/hold.json"
 echo "new tip, rg-gate side: verdict read → ${GATE_CHANNELS:-?} jobs made and handed to the event loops after ${GATE_QUEUED:-?} ms → job written to the last channel ${GATE_SENT:-?} ms after the verdict was read"
+PAUSED_ID=$(jq -r .template_id "$WORK/verdict3.ndjson")
+PAUSED=$(grep "job sent to every channel" "$WORK/gate.hold.err" | grep "template.id=$PAUSED_ID" | tail -1 || true)
+echo "new tip with the swarm paused, rg-gate side: jobs handed to the event loops after $(echo "$PAUSED" | grep -o 'queued_ms=[0-9]*' | cut -d= -f2) ms → job written to the last of $(echo "$PAUSED" | grep -o 'channels=[0-9]*' | cut -d= -f2) channels $(echo "$PAUSED" | grep -o 'sent_ms=[0-9]*' | cut -d= -f2) ms after the verdict was read"
+
+echo "== floor: $CONNECTIONS bare loopback writes from two processes" >&2
+python3 scripts/bench/loopback_floor.py "$CONNECTIONS" 5 | tee "$WORK/floor.json"
+jq -r '"this machine'"'"'s floor: \(.connections) loopback writes of \(.bytes_per_write) bytes from \(.writers) processes take \(.median_ms) ms (median of \(.round_ms | length) rounds: \(.round_ms | map(tostring) | join(", ")) ms)"' "$WORK/floor.json"
 
 echo "== shares: $TP_CONNECTIONS channels at $RATE shares/s for $DURATION" >&2
 start_gate shares
