@@ -225,18 +225,16 @@ public final class GatewayServer: @unchecked Sendable {
     /// The share path. Returns what the connection must answer and the record to keep.
     func submit(_ message: SV2Message, from handler: GatewayConnectionHandler) -> (response: SV2Message, share: ShareRecord, block: BlockRecord?, accepted: Bool) {
         let now = clock()
-        return lock.withLock {
+        let (outcome, worker) = lock.withLock { () -> (ShareOutcome, String?) in
             let outcome: ShareOutcome
-            let record: ShareRecord
+            let worker: String?
             switch message {
             case .submitSharesStandard(let s):
-                let worker = core.worker(channelID: s.channelID)
+                worker = core.worker(channelID: s.channelID)
                 outcome = core.submitStandard(s, connection: handler.id, nowMs: now)
-                record = outcome.record(worker: worker, nonce: s.nonce, ntime: s.ntime, version: s.version, extranonce: nil)
             case .submitSharesExtended(let s):
-                let worker = core.worker(channelID: s.channelID)
+                worker = core.worker(channelID: s.channelID)
                 outcome = core.submitExtended(s, connection: handler.id, nowMs: now)
-                record = outcome.record(worker: worker, nonce: s.nonce, ntime: s.ntime, version: s.version, extranonce: s.extranonce.bytes)
             default:
                 preconditionFailure("only shares take the share path")
             }
@@ -248,8 +246,20 @@ public final class GatewayServer: @unchecked Sendable {
                                                         "channel.id": "\(outcome.channelID)"])
             }
             if !outcome.actions.isEmpty { dispatch(outcome.actions) }
-            return (outcome.response, record, outcome.block, outcome.accepted)
+            return (outcome, worker)
         }
+        // Outside the lock: the record (its hash spelled in hex) concerns this share only, and
+        // the other event loop's shares wait for the lock.
+        let record: ShareRecord
+        switch message {
+        case .submitSharesStandard(let s):
+            record = outcome.record(worker: worker, nonce: s.nonce, ntime: s.ntime, version: s.version, extranonce: nil)
+        case .submitSharesExtended(let s):
+            record = outcome.record(worker: worker, nonce: s.nonce, ntime: s.ntime, version: s.version, extranonce: s.extranonce.bytes)
+        default:
+            preconditionFailure("only shares take the share path")
+        }
+        return (outcome.response, record, outcome.block, outcome.accepted)
     }
 
     /// Hands each run of a new tip's jobs to the event loops as the core makes it (called with
