@@ -20,29 +20,14 @@ WORK=$(mktemp -d /tmp/rg-tips.XXXXXX)
 GATE_PID=""
 cleanup() { [ -n "$GATE_PID" ] && kill "$GATE_PID" 2>/dev/null; exec 3>&- 2>/dev/null || true; }
 trap cleanup EXIT
-$BIN/rg-gate keygen --output "$WORK/authority.key" >"$WORK/key.json"
-PUBKEY=$(jq -r .public_key_hex "$WORK/key.json")
-$BIN/rg-feed demo --scenario normal --count 8 --seed 11 --txs 500 >"$WORK/templates.ndjson"
-$BIN/rg-verify --policy config/policy.toml <"$WORK/templates.ndjson" >"$WORK/verdicts.ndjson" 2>/dev/null
-mkfifo "$WORK/gate.in"
-${GATE:-$BIN/rg-gate} serve --listen 127.0.0.1:0 --http-listen off --authority-key "$WORK/authority.key" \
-    --network mainnet --payout bc1qvyq0cc6rahyvsazfdje0twl7ez82ndmuac2lhv --mode inline \
-    --min-difficulty 1e-9 --default-difficulty 1e-9 --vardiff-rate 0 --share-rate-limit 0 \
-    --max-connections $((CONNECTIONS + 1000)) --snapshot-interval 0 \
-    <"$WORK/gate.in" >"$WORK/gate.out" 2>"$WORK/gate.err" &
-GATE_PID=$!
-exec 3>"$WORK/gate.in"
-sed -n 1p "$WORK/verdicts.ndjson" >&3
-for _ in $(seq 1 600); do
-    PORT=$(grep -o 'listening for miners on 127.0.0.1:[0-9]*' "$WORK/gate.err" | grep -o '[0-9]*$' || true)
-    [ -n "$PORT" ] && grep -q '"type":"job"' "$WORK/gate.out" 2>/dev/null && break
-    sleep 0.1
-done
+source scripts/bench/gate-bench-lib.sh
+make_key_and_verdicts 8
+start_gate tips
 $BIN/rg-miner swarm --connect "127.0.0.1:$PORT" --authority-pubkey "$PUBKEY" --connections "$CONNECTIONS" \
     --share-rate 0 --duration 300s --connect-concurrency 512 --json >"$WORK/hold.json" 2>"$WORK/hold.err" &
 SWARM_PID=$!
 for _ in $(seq 1 3000); do
-    [ "$(ss -Htn state established "( sport = :$PORT )" | wc -l)" -ge "$CONNECTIONS" ] && break
+    [ "$(established)" -ge "$CONNECTIONS" ] && break
     sleep 0.1
 done
 sleep 2
@@ -52,13 +37,13 @@ for n in 2 3 4 5 6 7 8; do
     [ "${STOP_SWARM:-0}" = 1 ] && kill -STOP $SWARM_PID
     sleep 0.3
     cpu >"$WORK/cpu.before"
-    sed -n ${n}p "$WORK/verdicts.ndjson" >&3
+    cat "$WORK/verdict$n.ndjson" >&3
     sleep 0.7
     cpu >"$WORK/cpu.after"
     kill -CONT $SWARM_PID
-    ID=$(sed -n ${n}p "$WORK/verdicts.ndjson" | jq -r .template_id)
-    SENT=$(grep "job sent to every channel" "$WORK/gate.err" | grep "template.id=$ID" | grep -o 'sent_ms=[0-9]*' | cut -d= -f2)
-    QUEUED=$(grep "job sent to every channel" "$WORK/gate.err" | grep "template.id=$ID" | grep -o 'queued_ms=[0-9]*' | cut -d= -f2)
+    ID=$(jq -r .template_id "$WORK/verdict$n.ndjson")
+    SENT=$(fanout_field tips "$ID" sent_ms)
+    QUEUED=$(fanout_field tips "$ID" queued_ms)
     python3 - "$WORK/cpu.before" "$WORK/cpu.after" "$SENT" "$QUEUED" <<'PY'
 import sys, collections
 def load(p):
@@ -74,5 +59,5 @@ PY
 done
 [ "${PERF:-0}" = 1 ] && { kill -INT $PERF_PID; wait $PERF_PID || true; }
 kill -INT $SWARM_PID; wait $SWARM_PID || true
-exec 3>&-; kill -TERM $GATE_PID; wait $GATE_PID 2>/dev/null || true; GATE_PID=""
+stop_gate
 rm -rf "$WORK"

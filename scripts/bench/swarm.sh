@@ -42,34 +42,9 @@ GATE_PID=""
 cleanup() { [ -n "$GATE_PID" ] && kill "$GATE_PID" 2>/dev/null; exec 3>&- 2>/dev/null || true; }
 trap cleanup EXIT
 
-$BIN/rg-gate keygen --output "$WORK/authority.key" >"$WORK/key.json"
-PUBKEY=$(jq -r .public_key_hex "$WORK/key.json")
-# Three mainnet templates (a real network target, so no share is a block); each builds on the
-# block found on the one before, so each is a new tip.
-$BIN/rg-feed demo --scenario normal --count 3 --seed 11 --txs 500 >"$WORK/templates.ndjson"
-$BIN/rg-verify --policy config/policy.toml <"$WORK/templates.ndjson" >"$WORK/verdicts.ndjson" 2>/dev/null
-for n in 1 2 3; do sed -n ${n}p "$WORK/verdicts.ndjson" >"$WORK/verdict$n.ndjson"; done
-
-start_gate() {
-    mkfifo "$WORK/gate.in.$1"
-    $BIN/rg-gate serve --listen 127.0.0.1:0 --http-listen off --authority-key "$WORK/authority.key" \
-        --network mainnet --payout bc1qvyq0cc6rahyvsazfdje0twl7ez82ndmuac2lhv --mode inline \
-        --min-difficulty 1e-9 --default-difficulty 1e-9 --vardiff-rate 0 --share-rate-limit 0 \
-        --max-connections $((CONNECTIONS + 1000)) --snapshot-interval 0 \
-        <"$WORK/gate.in.$1" >"$WORK/gate.$1.out" 2>"$WORK/gate.$1.err" &
-    GATE_PID=$!
-    exec 3>"$WORK/gate.in.$1"
-    cat "$WORK/verdict1.ndjson" >&3
-    for _ in $(seq 1 600); do
-        PORT=$(grep -o 'listening for miners on 127.0.0.1:[0-9]*' "$WORK/gate.$1.err" | grep -o '[0-9]*$' || true)
-        [ -n "$PORT" ] && grep -q '"type":"job"' "$WORK/gate.$1.out" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "swarm.sh: rg-gate did not start" >&2; cat "$WORK/gate.$1.err" >&2; exit 1
-}
-stop_gate() { exec 3>&-; kill -TERM "$GATE_PID"; wait "$GATE_PID" 2>/dev/null || true; GATE_PID=""; }
+source scripts/bench/gate-bench-lib.sh
+make_key_and_verdicts 3
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-established() { ss -Htn state established "( sport = :$PORT )" | wc -l; }
 
 echo "== hold: $CONNECTIONS channels, then a new tip" >&2
 start_gate hold
@@ -105,10 +80,9 @@ NEW_PREV=$(jq -r .prev_hash "$WORK/verdict2.ndjson")
 # rg-gate's own account: arrival of the verdict on its stdin → every job made and queued → the job
 # written to the last channel (the log line the gateway writes when the fan-out completes).
 NEW_ID=$(jq -r .template_id "$WORK/verdict2.ndjson")
-FANOUT=$(grep "job sent to every channel" "$WORK/gate.hold.err" | grep "template.id=$NEW_ID" | tail -1 || true)
-GATE_QUEUED=$(echo "$FANOUT" | grep -o 'queued_ms=[0-9]*' | cut -d= -f2)
-GATE_SENT=$(echo "$FANOUT" | grep -o 'sent_ms=[0-9]*' | cut -d= -f2)
-GATE_CHANNELS=$(echo "$FANOUT" | grep -o 'channels=[0-9]*' | cut -d= -f2)
+GATE_QUEUED=$(fanout_field hold "$NEW_ID" queued_ms)
+GATE_SENT=$(fanout_field hold "$NEW_ID" sent_ms)
+GATE_CHANNELS=$(fanout_field hold "$NEW_ID" channels)
 jq --arg prev "$NEW_PREV" --argjson tip "$TIP_US" --argjson rss0 "$RSS0" --argjson rss1 "$RSS1" --argjson rss2 "$RSS2" \
    --argjson held "$HELD" --arg connect_s "$(echo "$T1 - $T0" | bc)" -r '
   (.tips[] | select(.prev_hash == $prev)) as $t |
@@ -117,8 +91,7 @@ jq --arg prev "$NEW_PREV" --argjson tip "$TIP_US" --argjson rss0 "$RSS0" --argjs
   "new tip: \($t.channels) channels got SetNewPrevHash; first \((($t.first_unix_us - $tip) / 1000 * 10 | floor) / 10) ms, last \((($t.last_unix_us - $tip) / 1000 * 10 | floor) / 10) ms after the verdict was written"' "$WORK/hold.json"
 echo "new tip, rg-gate side: verdict read → ${GATE_CHANNELS:-?} jobs made and handed to the event loops after ${GATE_QUEUED:-?} ms → job written to the last channel ${GATE_SENT:-?} ms after the verdict was read"
 PAUSED_ID=$(jq -r .template_id "$WORK/verdict3.ndjson")
-PAUSED=$(grep "job sent to every channel" "$WORK/gate.hold.err" | grep "template.id=$PAUSED_ID" | tail -1 || true)
-echo "new tip with the swarm paused, rg-gate side: jobs handed to the event loops after $(echo "$PAUSED" | grep -o 'queued_ms=[0-9]*' | cut -d= -f2) ms → job written to the last of $(echo "$PAUSED" | grep -o 'channels=[0-9]*' | cut -d= -f2) channels $(echo "$PAUSED" | grep -o 'sent_ms=[0-9]*' | cut -d= -f2) ms after the verdict was read"
+echo "new tip with the swarm paused, rg-gate side: jobs handed to the event loops after $(fanout_field hold "$PAUSED_ID" queued_ms) ms → job written to the last of $(fanout_field hold "$PAUSED_ID" channels) channels $(fanout_field hold "$PAUSED_ID" sent_ms) ms after the verdict was read"
 
 echo "== floor: $CONNECTIONS bare loopback writes from two processes" >&2
 python3 scripts/bench/loopback_floor.py "$CONNECTIONS" 5 | tee "$WORK/floor.json"
