@@ -8,6 +8,8 @@
 #   scripts/bench/fanout-tips.sh [connections]         default 10000
 #
 #   STOP_SWARM=1   pause the swarm (SIGSTOP) for each tip, so only rg-gate uses the cores
+#   IDLE_SWARM=1   run the swarm's threads at SCHED_IDLE: they read their jobs only on cores rg-gate
+#                  leaves idle, as miners on other machines would take none of its CPU
 #   GATE=path      the rg-gate binary to measure (A/B runs of two builds), default $BIN/rg-gate
 #   PERF=1         also `perf record -g` rg-gate over the seven tips into fanout-tips.perf.data
 # Release builds of rg-gate, rg-miner, rg-feed and rg-verify in $BIN (.build/release); asserts nothing.
@@ -26,6 +28,7 @@ start_gate tips
 $BIN/rg-miner swarm --connect "127.0.0.1:$PORT" --authority-pubkey "$PUBKEY" --connections "$CONNECTIONS" \
     --share-rate 0 --duration 300s --connect-concurrency 512 --json >"$WORK/hold.json" 2>"$WORK/hold.err" &
 SWARM_PID=$!
+[ "${IDLE_SWARM:-0}" = 1 ] && chrt --all-tasks --idle --pid 0 $SWARM_PID
 for _ in $(seq 1 3000); do
     [ "$(established)" -ge "$CONNECTIONS" ] && break
     sleep 0.1

@@ -9,10 +9,11 @@
 #           rg-gate's stdin and reports fan-out two ways: rg-gate's own (verdict read → the job
 #           written to the last channel, from its log) and the swarm's (verdict written → the
 #           last channel received SetNewPrevHash, which includes the swarm decrypting 20,000
-#           frames on the same cores). Then a third verdict (another new tip) with the swarm
-#           paused (SIGSTOP), rg-gate's side only: the gateway's own cost when the miners do not
-#           compete for the cores (loopback still runs their sockets' receive work in its
-#           context).
+#           frames on the same cores). Then a third verdict (another new tip) with the swarm's
+#           threads at SCHED_IDLE, so they read their jobs only on cores rg-gate leaves idle, as
+#           miners on other machines would; and a fourth with the swarm paused (SIGSTOP). Both
+#           rg-gate's side only: the gateway's own cost when the miners do not compete for the
+#           cores (loopback still runs their sockets' receive work in its context).
 # 2. floor: scripts/bench/loopback_floor.py, the same number of bare 173-byte loopback writes from
 #           two processes (no crypto, no framing): what this machine's kernel alone needs.
 # 3. shares: `throughput_connections` channels submitting `share_rate` shares/s in total for
@@ -43,7 +44,7 @@ cleanup() { [ -n "$GATE_PID" ] && kill "$GATE_PID" 2>/dev/null; exec 3>&- 2>/dev
 trap cleanup EXIT
 
 source scripts/bench/gate-bench-lib.sh
-make_key_and_verdicts 3
+make_key_and_verdicts 4
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 echo "== hold: $CONNECTIONS channels, then a new tip" >&2
@@ -66,9 +67,16 @@ HELD=$(established)
 TIP_US=$(date +%s%6N)
 cat "$WORK/verdict2.ndjson" >&3
 sleep 5
-kill -STOP $SWARM_PID
+# The swarm's threads at SCHED_IDLE: they run only when rg-gate leaves a core idle, as miners on
+# other machines would take none of its CPU; they still hold every connection and read every job.
+chrt --all-tasks --idle --pid 0 $SWARM_PID
 sleep 0.5
 cat "$WORK/verdict3.ndjson" >&3
+sleep 3
+chrt --all-tasks --other --pid 0 $SWARM_PID
+kill -STOP $SWARM_PID
+sleep 0.5
+cat "$WORK/verdict4.ndjson" >&3
 sleep 1
 kill -CONT $SWARM_PID
 sleep 3
@@ -90,7 +98,9 @@ jq --arg prev "$NEW_PREV" --argjson tip "$TIP_US" --argjson rss0 "$RSS0" --argjs
   "rg-gate RSS \($rss0) KiB idle → \($rss1) KiB with all open → \($rss2) KiB after the new tip: \((($rss1 - $rss0) * 1024 / $held) | floor) bytes per connection\n" +
   "new tip: \($t.channels) channels got SetNewPrevHash; first \((($t.first_unix_us - $tip) / 1000 * 10 | floor) / 10) ms, last \((($t.last_unix_us - $tip) / 1000 * 10 | floor) / 10) ms after the verdict was written"' "$WORK/hold.json"
 echo "new tip, rg-gate side: verdict read → ${GATE_CHANNELS:-?} jobs made and handed to the event loops after ${GATE_QUEUED:-?} ms → job written to the last channel ${GATE_SENT:-?} ms after the verdict was read"
-PAUSED_ID=$(jq -r .template_id "$WORK/verdict3.ndjson")
+IDLE_ID=$(jq -r .template_id "$WORK/verdict3.ndjson")
+echo "new tip with the swarm at SCHED_IDLE, rg-gate side: jobs handed to the event loops after $(fanout_field hold "$IDLE_ID" queued_ms) ms → job written to the last of $(fanout_field hold "$IDLE_ID" channels) channels $(fanout_field hold "$IDLE_ID" sent_ms) ms after the verdict was read"
+PAUSED_ID=$(jq -r .template_id "$WORK/verdict4.ndjson")
 echo "new tip with the swarm paused, rg-gate side: jobs handed to the event loops after $(fanout_field hold "$PAUSED_ID" queued_ms) ms → job written to the last of $(fanout_field hold "$PAUSED_ID" channels) channels $(fanout_field hold "$PAUSED_ID" sent_ms) ms after the verdict was read"
 
 echo "== floor: $CONNECTIONS bare loopback writes from two processes" >&2
