@@ -11,6 +11,7 @@
 #   IDLE_SWARM=1   run the swarm's threads at SCHED_IDLE: they read their jobs only on cores rg-gate
 #                  leaves idle, as miners on other machines would take none of its CPU
 #   GATE=path      the rg-gate binary to measure (A/B runs of two builds), default $BIN/rg-gate
+#   GATE_ARGS=...  extra `rg-gate serve` flags, e.g. "--threads 3"
 #   PERF=1         also `perf record -g` rg-gate over the seven tips into fanout-tips.perf.data
 # Release builds of rg-gate, rg-miner, rg-feed and rg-verify in $BIN (.build/release); asserts nothing.
 set -euo pipefail

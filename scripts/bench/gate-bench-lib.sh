@@ -1,5 +1,6 @@
 # Shared by swarm.sh and fanout-tips.sh; sourced once BIN, WORK and CONNECTIONS are set.
-# GATE picks the rg-gate binary (default $BIN/rg-gate), for A/B runs of two builds.
+# GATE picks the rg-gate binary (default $BIN/rg-gate), for A/B runs of two builds; GATE_ARGS adds
+# `rg-gate serve` flags (e.g. "--threads 3").
 GATE=${GATE:-$BIN/rg-gate}
 GATE_PID=""
 
@@ -21,7 +22,7 @@ start_gate() {
     "$GATE" serve --listen 127.0.0.1:0 --http-listen off --authority-key "$WORK/authority.key" \
         --network mainnet --payout bc1qvyq0cc6rahyvsazfdje0twl7ez82ndmuac2lhv --mode inline \
         --min-difficulty 1e-9 --default-difficulty 1e-9 --vardiff-rate 0 --share-rate-limit 0 \
-        --max-connections $((CONNECTIONS + 1000)) --snapshot-interval 0 \
+        --max-connections $((CONNECTIONS + 1000)) --snapshot-interval 0 ${GATE_ARGS:-} \
         <"$WORK/gate.in.$1" >"$WORK/gate.$1.out" 2>"$WORK/gate.$1.err" &
     GATE_PID=$!
     exec 3>"$WORK/gate.in.$1"
