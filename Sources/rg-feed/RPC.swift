@@ -17,11 +17,13 @@ struct RPC: AsyncParsableCommand {
             arrives, or after --longpoll-timeout with the same one), getmempoolinfo (the record's \
             mempool reading; -28 when it has none), getrawmempool (the template's txids), \
             getblockchaininfo / getblockcount / getbestblockhash (the tip the template builds on, \
-            chain from --network), and submitblock (null, or Core's reject reason, after checking \
-            the block decodes, meets its target, has the right merkle root and witness \
-            commitment, and builds on the current tip; each accepted block is written to stdout \
-            as a block record before the client hears "null"). Other records on stdin pass \
-            through to stdout.
+            or the block accepted on it; chain from --network), and submitblock (null, or Core's \
+            reject reason, after checking the block decodes, meets its target, has the right \
+            merkle root and witness commitment, and builds on the current tip; each accepted \
+            block is written to stdout as a block record before the client hears "null"). An \
+            accepted block becomes the tip until the next template: a second valid block on the \
+            same parent, or one on an older tip, is "inconclusive", as Core answers a block that \
+            does not become the tip. Other records on stdin pass through to stdout.
             JSON-RPC 1.0 and 2.0 (and batches) over HTTP/1.1 keep-alive, with HTTP Basic auth: \
             RG_RPC_USER/RG_RPC_PASS, and/or a fresh cookie written to --rpc-cookie PATH (mode \
             0600, removed at exit). Wrong credentials: 401. Unknown method: -32601. Bad JSON: \

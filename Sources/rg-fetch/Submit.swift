@@ -14,7 +14,10 @@ struct Submit: AsyncParsableCommand {
             accepted (the node said null), the node's reject reason, its RPC error, or — after the \
             retries — an error saying it was not delivered.
             Exit status: 1 if any block could not be delivered; otherwise 3 if any block was \
-            rejected or any input line was bad; otherwise 0.
+            rejected or any input line was bad; otherwise 0. "duplicate" and "inconclusive" \
+            are not rejections: the node has the block (it already had it, or it is valid but \
+            did not become the tip, a stale block); their submit records say so and they are \
+            counted as stale.
             """)
 
     @OptionGroup(title: "Node")
@@ -100,7 +103,7 @@ struct Submit: AsyncParsableCommand {
         }
         await client.shutdown()
         let totals = tally.totals
-        logger.info("done", metadata: ["accepted": "\(totals.accepted)", "rejected": "\(totals.rejected)",
+        logger.info("done", metadata: ["accepted": "\(totals.accepted)", "stale": "\(totals.stale)", "rejected": "\(totals.rejected)",
                                       "not_delivered": "\(totals.notDelivered)", "bad_lines": "\(totals.badLines)"])
         if totals.notDelivered > 0 || totals.outputClosed {
             throw ToolError(.failure, totals.notDelivered > 0 ? "\(totals.notDelivered) block(s) could not be submitted" : "stdout was closed")
@@ -133,13 +136,14 @@ enum SubmitInput {
 /// Outcome counts, updated from the submission tasks.
 final class SubmitTally: @unchecked Sendable {
     private let lock = Lock()
-    private var accepted = 0, rejected = 0, notDelivered = 0, bad = 0
+    private var accepted = 0, stale = 0, rejected = 0, notDelivered = 0, bad = 0
     private var closed = false
 
     func submitted(_ record: SubmitRecord) {
         lock.withLock {
             switch record.outcome {
             case .accepted: accepted += 1
+            case .rejected where record.outcome.nodeHasBlock: stale += 1
             case .rejected, .rpcError: rejected += 1
             case .notDelivered: notDelivered += 1
             }
@@ -147,7 +151,7 @@ final class SubmitTally: @unchecked Sendable {
     }
     func badLine() { lock.withLock { bad += 1 } }
     func outputClosed() { lock.withLock { closed = true } }
-    var totals: (accepted: Int, rejected: Int, notDelivered: Int, badLines: Int, outputClosed: Bool) {
-        lock.withLock { (accepted, rejected, notDelivered, bad, closed) }
+    var totals: (accepted: Int, stale: Int, rejected: Int, notDelivered: Int, badLines: Int, outputClosed: Bool) {
+        lock.withLock { (accepted, stale, rejected, notDelivered, bad, closed) }
     }
 }

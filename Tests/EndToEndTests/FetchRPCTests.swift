@@ -341,11 +341,26 @@ import Glibc
         let recorded = try BlockRecord(json: try JSONDocument(bytes: endpoint.stdoutLines[0]).root)
         #expect(recorded.hash == block.hash.displayHex && recorded.blockHex == hex && recorded.templateID == record.templateID && recorded.height == record.gbt.height)
 
-        // The same block again: the node's answer, "duplicate", is a rejection (exit 3).
+        // The same block again: "duplicate" is not accepted, but the node has the block, so it
+        // is no rejection (exit 0).
         let again = try Tool.run("rg-fetch", ["submit", "--rpc", "http://127.0.0.1:\(port)"], stdin: Data(blockRecord + [0x0A]), env: Self.credentials)
-        #expect(again.status == 3)
+        #expect(again.status == 0, "\(again.err)")
         let duplicate = try JSONDocument(bytes: [UInt8](again.stdout.split(separator: 0x0A)[0])).root
         #expect(duplicate["accepted"]?.bool == false && duplicate["result"]?.string == "duplicate")
+        #expect(endpoint.stdoutLines.count == 1)
+
+        // A second valid block on the same parent: "inconclusive" (the first stays the tip), exit 0.
+        // A block above its target: "high-hash", a rejection (exit 3).
+        func submitOnly(_ block: Block) throws -> (status: Int32, answer: JSONValue) {
+            let line = BlockRecord(height: record.gbt.height, hash: block.hash.displayHex, prevHash: nil, templateID: record.templateID,
+                                   channelID: 7, worker: "alice.1", foundMs: 1, blockHex: Array(Hex.encode(block.serialized()).utf8)).encoded()
+            let run = try Tool.run("rg-fetch", ["submit", "--rpc", "http://127.0.0.1:\(port)"], stdin: Data(line + [0x0A]), env: Self.credentials)
+            return (run.status, try JSONDocument(bytes: [UInt8](run.stdout.split(separator: 0x0A)[0])).root)
+        }
+        let competing = try submitOnly(try TestBlocks.block(from: record.gbt, network: .regtest, tag: 2))
+        #expect(competing.status == 0 && competing.answer["result"]?.string == "inconclusive")
+        let unmined = try submitOnly(try TestBlocks.block(from: record.gbt, network: .regtest, mine: false, tag: 3))
+        #expect(unmined.status == 3 && unmined.answer["result"]?.string == "high-hash")
         #expect(endpoint.stdoutLines.count == 1)
     }
 

@@ -205,9 +205,10 @@ enum HTTPProbe {
 }
 
 /// Builds a block from a template as a miner would (coinbase to OP_TRUE, the template's
-/// transactions, the witness commitment), mined on regtest's easy target.
+/// transactions, the witness commitment), mined on regtest's easy target (or, with `mine: false`,
+/// with a header hash above it).
 enum TestBlocks {
-    static func block(from gbt: BlockTemplate, network: Network, tag: UInt8 = 0) throws -> Block {
+    static func block(from gbt: BlockTemplate, network: Network, mine: Bool = true, tag: UInt8 = 0) throws -> Block {
         var scriptSig = BIP34.heightPush(gbt.height)
         scriptSig += [0x02, 0x72, tag]
         let commitment = gbt.defaultWitnessCommitment
@@ -222,7 +223,7 @@ enum TestBlocks {
         var header = BlockHeader(version: gbt.version, prevBlockHash: gbt.previousBlockHash ?? .zero,
                                  merkleRoot: Merkle.root(txids: transactions.map(\.txid)) ?? .zero,
                                  time: UInt32(gbt.curTime), bits: gbt.bits, nonce: 0)
-        while !header.hasValidProofOfWork(powLimit: network.powLimit) { header.nonce += 1 }
+        while header.hasValidProofOfWork(powLimit: network.powLimit) != mine { header.nonce += 1 }
         return Block(header: header, transactions: transactions)
     }
 }

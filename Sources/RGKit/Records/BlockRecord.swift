@@ -108,6 +108,19 @@ public struct SubmitRecord: Sendable, Equatable {
         case rejected(reason: String)
         case rpcError(code: Int64, message: String)
         case notDelivered(message: String)
+
+        /// BIP22 answers that mean the node has the block and found nothing wrong with it: it
+        /// already had it, or it is valid but did not become the tip (a stale or competing block).
+        public static let storedReasons: Set<String> = ["duplicate", "inconclusive"]
+
+        /// The node holds the block: accepted, or a reason in `storedReasons`.
+        public var nodeHasBlock: Bool {
+            switch self {
+            case .accepted: true
+            case .rejected(let reason): Self.storedReasons.contains(reason)
+            case .rpcError, .notDelivered: false
+            }
+        }
     }
 
     public var hash: String

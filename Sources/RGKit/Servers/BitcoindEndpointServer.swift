@@ -193,7 +193,7 @@ public final class BitcoindEndpointServer: Sendable {
 
     /// Runs one call: its result JSON or its fault.
     func perform(_ call: JSONRPCCall, on loop: any EventLoop) -> EventLoopFuture<Result<[UInt8], JSONRPCFault>> {
-        switch BitcoindMethods.route(call, latest: board.latest, network: board.network) {
+        switch BitcoindMethods.route(call, latest: board.latest, tip: board.chainTip, network: board.network) {
         case .result(let bytes):
             return loop.makeSucceededFuture(.success(bytes))
         case .fault(let fault):
@@ -210,8 +210,9 @@ public final class BitcoindEndpointServer: Sendable {
             return onBlockQueue(loop) { [self] in submit(hex) }
         case .propose(let hex):
             return onBlockQueue(loop) { [self] in
-                switch board.submit(hex: hex, proposal: true) {
+                switch board.submit(hex: hex, purpose: .proposal) {
                 case .accepted: return .success(Array("null".utf8))
+                case .sideBranch: return .success(jsonString("inconclusive"))
                 case .rejected(let reason): return .success(jsonString(reason))
                 case .decodeFailed(let message): return .failure(JSONRPCFault(RPCErrorCode.deserializationError, message))
                 }
@@ -234,9 +235,10 @@ public final class BitcoindEndpointServer: Sendable {
         case .rejected(let reason):
             logger.notice("submitblock: block rejected", metadata: ["reason": "\(reason)"])
             return .success(jsonString(reason))
-        case .accepted(let hash, let height, let templateID):
-            let header: [UInt8] = hex.prefix(160).withUnsafeBytes { (try? Hex.decode($0)) ?? [] }
-            let prev = (try? BlockHeader(bytes: header))?.prevBlockHash.displayHex
+        case .sideBranch(let hash):
+            logger.notice("submitblock: block valid but not on the best chain", metadata: ["hash": "\(hash)"])
+            return .success(jsonString("inconclusive"))
+        case .accepted(let hash, let height, let prev, let templateID):
             let record = BlockRecord(height: height, hash: hash, prevHash: prev, templateID: templateID, channelID: nil, worker: nil,
                                      foundMs: WallClock.milliseconds(), blockHex: hex)
             do {

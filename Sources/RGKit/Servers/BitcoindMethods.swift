@@ -19,14 +19,15 @@ public enum BitcoindMethods {
 
     public static let noTemplateYet = JSONRPCFault(RPCErrorCode.inWarmup, "no template yet: rg-feed rpc has not received a template record on its input")
 
-    public static func route(_ call: JSONRPCCall, latest: TemplateSnapshot?, network: Network) -> Action {
+    /// `tip`: the node's best block (`TemplateBoard.chainTip`), nil before the first template.
+    public static func route(_ call: JSONRPCCall, latest: TemplateSnapshot?, tip: ChainTip?, network: Network) -> Action {
         switch call.method {
         case "getblocktemplate": return getBlockTemplate(call, latest: latest, network: network)
         case "getmempoolinfo": return getMempoolInfo(latest)
         case "getrawmempool": return getRawMempool(call, latest: latest)
         case "getblockchaininfo", "getblockcount", "getbestblockhash":
-            guard let latest else { return .fault(noTemplateYet) }
-            return .result(chainAnswer(call.method, latest: latest, network: network))
+            guard let tip else { return .fault(noTemplateYet) }
+            return .result(chainAnswer(call.method, tip: tip, network: network))
         case "submitblock": return submitBlock(call, latest: latest)
         default: return .fault(JSONRPCFault(RPCErrorCode.methodNotFound, "Method not found"))
         }
@@ -103,18 +104,18 @@ public enum BitcoindMethods {
         return .result(latest.rawMempoolJSON)
     }
 
-    /// The tip the template builds on: blocks = height − 1, best block = previousblockhash.
-    static func chainAnswer(_ method: String, latest: TemplateSnapshot, network: Network) -> [UInt8] {
+    /// The node's best block: the latest template's parent, or the block accepted on it.
+    static func chainAnswer(_ method: String, tip: ChainTip, network: Network) -> [UInt8] {
         var w = JSONWriter(capacity: 192)
         switch method {
-        case "getblockcount": w.int(latest.height - 1)
-        case "getbestblockhash": w.string(latest.previousBlockHash)
+        case "getblockcount": w.int(tip.height)
+        case "getbestblockhash": w.string(tip.hash)
         default:
             w.beginObject()
             w.field("chain", network.rawValue)
-            w.field("blocks", latest.height - 1)
-            w.field("headers", latest.height - 1)
-            w.field("bestblockhash", latest.previousBlockHash)
+            w.field("blocks", tip.height)
+            w.field("headers", tip.height)
+            w.field("bestblockhash", tip.hash)
             w.field("initialblockdownload", false)
             w.endObject()
         }

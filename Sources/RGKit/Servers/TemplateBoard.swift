@@ -2,7 +2,13 @@ import NIOCore
 
 /// The state `rg-feed rpc` shares between the thread reading template records and the
 /// connections asking for them: the latest template, the few before it (to recognise a block
-/// built on one), the tips seen, the blocks accepted, and the longpolls waiting for a change.
+/// built on one), the tips seen, the blocks stored, the block accepted on each tip, and the
+/// longpolls waiting for a change.
+///
+/// The node's tip is the latest template's parent until a block is accepted on it; then that
+/// block is the tip (what `getbestblockhash` answers), and a second block on the same parent
+/// lands on a side branch ("inconclusive"), as in Core, where the first block seen at equal
+/// work stays the tip. The next template record moves the tip on.
 /// A longpoll is a promise on its connection's event loop, completed by the next `publish`,
 /// by its own timeout (with the unchanged template, as Core does), or by `shutdown` (Core's
 /// -9 "Shutting down").
@@ -19,8 +25,12 @@ public final class TemplateBoard: @unchecked Sendable {
     private var recent: [TemplateSnapshot] = []
     private var tips: Set<String> = []
     private var tipOrder: [String] = []
-    private var acceptedBlocks: Set<String> = []
-    private var acceptedOrder: [String] = []
+    /// Blocks stored: accepted or on a side branch (a resubmission is a "duplicate").
+    private var knownBlocks: Set<String> = []
+    private var knownOrder: [String] = []
+    /// Parent hash → the block accepted on it.
+    private var acceptedOnTip: [String: ChainTip] = [:]
+    private var acceptedOnTipOrder: [String] = []
     private var sequence: UInt64 = 0
     private var waiters: [UInt64: Waiter] = [:]
     private var nextWaiter: UInt64 = 0
@@ -37,6 +47,15 @@ public final class TemplateBoard: @unchecked Sendable {
     }
 
     public var latest: TemplateSnapshot? { lock.withLock { recent.last } }
+
+    /// The node's best block: the block accepted on the latest template's parent if there is
+    /// one, else that parent. Nil before the first template.
+    public var chainTip: ChainTip? {
+        lock.withLock {
+            guard let latest = recent.last else { return nil }
+            return acceptedOnTip[latest.previousBlockHash] ?? ChainTip(hash: latest.previousBlockHash, height: latest.height - 1)
+        }
+    }
 
     public var longPollWaiters: Int { lock.withLock { waiters.count } }
 
@@ -104,19 +123,47 @@ public final class TemplateBoard: @unchecked Sendable {
         }
     }
 
-    /// Checks a submitted block against the served templates; an accepted one is remembered
-    /// (a second submission is a "duplicate").
-    public func submit(hex: some Collection<UInt8>, proposal: Bool = false) -> SubmittedBlockCheck.Outcome {
-        let (templates, knownTips, accepted) = lock.withLock { (recent, tips, acceptedBlocks) }
-        let outcome = SubmittedBlockCheck.check(hex: hex, templates: templates, tips: knownTips, accepted: accepted,
-                                                network: network, checkProofOfWork: !proposal)
-        guard !proposal, case .accepted(let hash, _, _) = outcome else { return outcome }
-        let duplicate: Bool = lock.withLock {
-            guard acceptedBlocks.insert(hash).inserted else { return true }
-            acceptedOrder.append(hash)
-            if acceptedOrder.count > 10_000 { acceptedBlocks.remove(acceptedOrder.removeFirst()) }
-            return false
+    /// Checks a submitted block (or a BIP23 proposal) against the served templates. A block that
+    /// passes is stored: on the tip it becomes the tip, otherwise it sits on a side branch.
+    public func submit(hex: some Collection<UInt8>, purpose: SubmittedBlockCheck.Purpose = .submission) -> SubmittedBlockCheck.Outcome {
+        let (templates, knownTips, known, extended) = lock.withLock { (recent, tips, knownBlocks, Set(acceptedOnTip.keys)) }
+        let outcome = SubmittedBlockCheck.check(hex: hex, templates: templates, tips: knownTips, known: known,
+                                                extendedTips: extended, network: network, purpose: purpose)
+        guard purpose == .submission else { return outcome }
+        // Checked outside the lock, so decide again inside it: two blocks on one parent may race.
+        return lock.withLock { () -> SubmittedBlockCheck.Outcome in
+            switch outcome {
+            case .accepted(let hash, let height, let prev, _):
+                guard remember(hash) else { return .rejected("duplicate") }
+                guard acceptedOnTip[prev] == nil else { return .sideBranch(hash: hash) }
+                acceptedOnTip[prev] = ChainTip(hash: hash, height: height)
+                acceptedOnTipOrder.append(prev)
+                if acceptedOnTipOrder.count > 1_024 { acceptedOnTip.removeValue(forKey: acceptedOnTipOrder.removeFirst()) }
+                return outcome
+            case .sideBranch(let hash):
+                return remember(hash) ? outcome : .rejected("duplicate")
+            case .rejected, .decodeFailed:
+                return outcome
+            }
         }
-        return duplicate ? .rejected("duplicate") : outcome
+    }
+
+    /// Called with the lock held. False if the block was already stored.
+    private func remember(_ hash: String) -> Bool {
+        guard knownBlocks.insert(hash).inserted else { return false }
+        knownOrder.append(hash)
+        if knownOrder.count > 10_000 { knownBlocks.remove(knownOrder.removeFirst()) }
+        return true
+    }
+}
+
+/// A block the stand-in node treats as its best block.
+public struct ChainTip: Sendable, Equatable {
+    public let hash: String
+    public let height: Int64
+
+    public init(hash: String, height: Int64) {
+        self.hash = hash
+        self.height = height
     }
 }

@@ -248,11 +248,45 @@ import Glibc
         #expect(try await rpc.submitBlock(hex: TestBlocks.hex(unmined)) == "high-hash")
         let garbage = await rpcError { _ = try await rpc.submitBlock(hex: Array("00ff".utf8)) }
         #expect(garbage?.kind == .rpc(code: -22) && garbage?.message == "Block decode failed")
-        // BIP23 proposal: checked, not recorded.
-        let proposal = try TestBlocks.block(from: record.gbt, network: .regtest, mine: false, tag: 9)
-        let answer = try await rpc.call("getblocktemplate", params: Array("[{\"mode\":\"proposal\",\"data\":\"\(Hex.encode(proposal.serialized()))\"}]".utf8))
-        #expect(answer.value.isNull)
+        // BIP23 proposal: checked, not recorded. The accepted block is the tip now, so a proposal
+        // on its parent is not on the tip; on the next template's parent it is judged.
+        func propose(_ gbt: BlockTemplate) async throws -> JSONValue {
+            let proposal = try TestBlocks.block(from: gbt, network: .regtest, mine: false, tag: 9)
+            return try await rpc.call("getblocktemplate", params: Array("[{\"mode\":\"proposal\",\"data\":\"\(Hex.encode(proposal.serialized()))\"}]".utf8)).value
+        }
+        #expect(try await propose(record.gbt).string == "inconclusive-not-best-prevblk")
+        let next = try TestBlocks.regtestRecords(2)[1]
+        running.board.publish(next, receivedMs: 2)
+        #expect(try await propose(next.gbt).isNull)
         #expect(running.blocks.blocks.count == 1)
+        await rpc.shutdown()
+        await running.server.shutdown()
+    }
+
+    @Test func anAcceptedBlockIsTheTipUntilTheNextTemplateAndASecondOneIsInconclusive() async throws {
+        let running = try await start()
+        let records = try TestBlocks.regtestRecords(2)
+        running.board.publish(records[0], receivedMs: 1)
+        let rpc = client(running.port, version: .v1)
+        let parent = try #require(records[0].gbt.previousBlockHash).displayHex
+        #expect(try await rpc.call("getbestblockhash").value.string == parent)
+        let first = try TestBlocks.block(from: records[0].gbt, network: .regtest, tag: 1)
+        let second = try TestBlocks.block(from: records[0].gbt, network: .regtest, tag: 2)
+        #expect(try await rpc.submitBlock(hex: TestBlocks.hex(first)) == nil)
+        #expect(try await rpc.call("getbestblockhash").value.string == first.hash.displayHex)
+        #expect(try await rpc.call("getblockcount").value.int64 == records[0].gbt.height)
+        // Valid, same parent, equal work: stored on a side branch, the first stays the tip.
+        #expect(try await rpc.submitBlock(hex: TestBlocks.hex(second)) == "inconclusive")
+        #expect(try await rpc.submitBlock(hex: TestBlocks.hex(second)) == "duplicate")
+        #expect(try await rpc.call("getbestblockhash").value.string == first.hash.displayHex)
+        #expect(running.blocks.blocks.map(\.hash) == [first.hash.displayHex])
+        // The next template moves the tip on; a block on the old parent is now stale.
+        running.board.publish(records[1], receivedMs: 2)
+        #expect(try await rpc.call("getbestblockhash").value.string == records[1].gbt.previousBlockHash?.displayHex)
+        let late = try TestBlocks.block(from: records[0].gbt, network: .regtest, tag: 5)
+        #expect(try await rpc.submitBlock(hex: TestBlocks.hex(late)) == "inconclusive")
+        #expect(try await rpc.submitBlock(hex: TestBlocks.hex(TestBlocks.block(from: records[1].gbt, network: .regtest))) == nil)
+        #expect(running.blocks.blocks.count == 2)
         await rpc.shutdown()
         await running.server.shutdown()
     }

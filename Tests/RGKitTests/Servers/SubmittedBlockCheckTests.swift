@@ -14,16 +14,18 @@ import Testing
             tips = Set(snapshots.map(\.previousBlockHash))
         }
 
-        func check(_ block: Block, accepted: Set<String> = [], proposal: Bool = false) -> SubmittedBlockCheck.Outcome {
-            SubmittedBlockCheck.check(hex: TestBlocks.hex(block), templates: snapshots, tips: tips, accepted: accepted, network: .regtest, checkProofOfWork: !proposal)
+        func check(_ block: Block, known: Set<String> = [], extendedTips: Set<String> = [], proposal: Bool = false) -> SubmittedBlockCheck.Outcome {
+            SubmittedBlockCheck.check(hex: TestBlocks.hex(block), templates: snapshots, tips: tips, known: known, extendedTips: extendedTips,
+                                      network: .regtest, purpose: proposal ? .proposal : .submission)
         }
     }
 
     @Test func aBlockBuiltFromTheCurrentTemplateIsAcceptedAndMatchedToIt() throws {
         let f = try Fixture()
         let block = try TestBlocks.block(from: f.current.gbt, network: .regtest)
-        #expect(f.check(block) == .accepted(hash: block.hash.displayHex, height: f.current.gbt.height, templateID: f.current.templateID))
-        #expect(f.check(block, accepted: [block.hash.displayHex]) == .rejected("duplicate"))
+        #expect(f.check(block) == .accepted(hash: block.hash.displayHex, height: f.current.gbt.height,
+                                            previousBlockHash: f.snapshots[1].previousBlockHash, templateID: f.current.templateID))
+        #expect(f.check(block, known: [block.hash.displayHex]) == .rejected("duplicate"))
         // A different transaction set on the right tip is accepted but matches no template.
         let fewer = try TestBlocks.block(from: f.current.gbt, network: .regtest, edit: { $0.removeLast() })
         #expect(f.check(fewer) == .rejected("bad-witness-merkle-match"))
@@ -42,9 +44,14 @@ import Testing
         while !wrongRoot.header.hasValidProofOfWork(powLimit: Network.regtest.powLimit) { wrongRoot.header.nonce += 1 }
         #expect(f.check(wrongRoot) == .rejected("bad-txnmrklroot"))
 
-        // Builds on the previous template's tip: stale.
+        // Builds on the previous template's tip: valid, but it does not become the tip.
         let stale = try TestBlocks.block(from: f.records[0].gbt, network: .regtest)
-        #expect(f.check(stale) == .rejected("inconclusive-not-best-prevblk"))
+        #expect(f.check(stale) == .sideBranch(hash: stale.hash.displayHex))
+        #expect(f.check(stale, proposal: true) == .rejected("inconclusive-not-best-prevblk"))
+        // …and it is checked against the template for its own parent, not the current one.
+        var staleWrongHeight = f.records[0].gbt
+        staleWrongHeight.height = gbt.height
+        #expect(f.check(try TestBlocks.block(from: staleWrongHeight, network: .regtest)) == .rejected("bad-cb-height"))
 
         var unknownPrev = gbt
         unknownPrev.previousBlockHash = BlockHash(wire: Bytes32(w0: 9, w1: 9, w2: 9, w3: 9))
@@ -67,13 +74,27 @@ import Testing
         #expect(f.check(try TestBlocks.block(from: noCommitment, network: .regtest)) == .rejected("unexpected-witness"))
     }
 
+    @Test func aSecondBlockOnAParentThatAlreadyHasOneLandsOnASideBranch() throws {
+        let f = try Fixture()
+        let parent = f.snapshots[1].previousBlockHash
+        let second = try TestBlocks.block(from: f.current.gbt, network: .regtest, tag: 3)
+        #expect(f.check(second, extendedTips: [parent]) == .sideBranch(hash: second.hash.displayHex))
+        // The node's tip is now the first block: a proposal on the old parent is not on it.
+        let proposal = try TestBlocks.block(from: f.current.gbt, network: .regtest, mine: false, tag: 4)
+        #expect(f.check(proposal, extendedTips: [parent], proposal: true) == .rejected("inconclusive-not-best-prevblk"))
+        // Invalid stays invalid, whatever the tip.
+        var greedy = f.current.gbt
+        greedy.coinbaseValue += 1
+        #expect(f.check(try TestBlocks.block(from: greedy, network: .regtest), extendedTips: [parent]) == .rejected("bad-cb-amount"))
+    }
+
     @Test func garbageIsADecodeErrorNotAReject() throws {
         let f = try Fixture()
-        #expect(SubmittedBlockCheck.check(hex: Array("zz".utf8), templates: f.snapshots, tips: f.tips, accepted: [], network: .regtest) == .decodeFailed("Block decode failed"))
-        #expect(SubmittedBlockCheck.check(hex: Array("abc".utf8), templates: f.snapshots, tips: f.tips, accepted: [], network: .regtest) == .decodeFailed("Block decode failed"))
+        #expect(SubmittedBlockCheck.check(hex: Array("zz".utf8), templates: f.snapshots, tips: f.tips, known: [], network: .regtest) == .decodeFailed("Block decode failed"))
+        #expect(SubmittedBlockCheck.check(hex: Array("abc".utf8), templates: f.snapshots, tips: f.tips, known: [], network: .regtest) == .decodeFailed("Block decode failed"))
         let block = try TestBlocks.block(from: f.current.gbt, network: .regtest)
         let truncated = Array(TestBlocks.hex(block).dropLast(10))
-        #expect(SubmittedBlockCheck.check(hex: truncated, templates: f.snapshots, tips: f.tips, accepted: [], network: .regtest) == .decodeFailed("Block decode failed"))
+        #expect(SubmittedBlockCheck.check(hex: truncated, templates: f.snapshots, tips: f.tips, known: [], network: .regtest) == .decodeFailed("Block decode failed"))
         var noCoinbase = block
         noCoinbase.transactions.removeFirst()
         #expect(f.check(noCoinbase) == .decodeFailed("Block does not start with a coinbase"))
