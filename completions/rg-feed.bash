@@ -188,7 +188,7 @@ _rg-feed_demo() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--scenario --seed --count --interval --txs --height --network --start-time --log-level)
+    non_repeating_options=(--scenario --seed --count --interval --txs --height --network --start-time --follow-blocks --log-level)
     __rg-feed_offer_flags_options 0
 
     # Offer option value completions
@@ -215,6 +215,9 @@ _rg-feed_demo() {
         return
         ;;
     '--start-time')
+        return
+        ;;
+    '--follow-blocks')
         return
         ;;
     '--log-level')

@@ -23,7 +23,7 @@ function __rg-feed_parse_tokens -S
         __rg-feed_parse_subcommand 0 'h/help'
         switch $unparsed_tokens[1]
         case 'demo'
-            __rg-feed_parse_subcommand 0 'scenario=' 'seed=' 'count=' 'interval=' 'txs=' 'height=' 'network=' 'start-time=' 'log-level=' 'h/help'
+            __rg-feed_parse_subcommand 0 'scenario=' 'seed=' 'count=' 'interval=' 'txs=' 'height=' 'network=' 'start-time=' 'follow-blocks=' 'log-level=' 'h/help'
         case 'serve'
             __rg-feed_parse_subcommand 0 'listen=' 'allow-remote' 'tokens=' 'max-connections=' 'max-connections-per-ip=' 'queue-depth=' 'heartbeat=' 'max-line-bytes=' 'log-level=' 'h/help'
         case 'connect'
@@ -116,6 +116,7 @@ complete -c 'rg-feed' -n '__rg-feed_should_offer_completions_for_flags_or_option
 complete -c 'rg-feed' -n '__rg-feed_should_offer_completions_for_flags_or_options "rg-feed demo" height' -l 'height' -d 'Height of the first template.' -rfka ''
 complete -c 'rg-feed' -n '__rg-feed_should_offer_completions_for_flags_or_options "rg-feed demo" network' -l 'network' -d 'mainnet, testnet, testnet4, signet or regtest (subsidy and bits follow it; env: RG_NETWORK).' -rfka ''
 complete -c 'rg-feed' -n '__rg-feed_should_offer_completions_for_flags_or_options "rg-feed demo" start-time' -l 'start-time' -d 'Unix milliseconds of the first template; later ones advance by --interval (makes output reproducible).' -rfka ''
+complete -c 'rg-feed' -n '__rg-feed_should_offer_completions_for_flags_or_options "rg-feed demo" follow-blocks' -l 'follow-blocks' -d 'Block records to follow as the file grows (rg-feed rpc\'s output): a block on the current tip becomes the tip and the next template goes out at once.' -rfka ''
 complete -c 'rg-feed' -n '__rg-feed_should_offer_completions_for_flags_or_options "rg-feed demo" log-level' -l 'log-level' -d 'Log level (env: RG_LOG_LEVEL).' -rfka ''
 complete -c 'rg-feed' -n '__rg-feed_should_offer_completions_for_flags_or_options "rg-feed demo" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'rg-feed' -n '__rg-feed_should_offer_completions_for_flags_or_options "rg-feed serve" listen' -l 'listen' -d 'Address to listen on (env: RG_FEED_LISTEN).' -rfka ''

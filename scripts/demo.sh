@@ -33,6 +33,10 @@ if grep -q '"type":"submit"' var/demo/log/submit.ndjson 2>/dev/null; then
 else
   echo "  none in this run (rg-miner at difficulty 0.0001 finds one every few seconds; try RG_DEMO_DURATION=120s)"
 fi
+echo "  (as Bitcoin Core does, the stand-in node makes the first valid block on its tip the new tip, and the"
+echo "   demo feed builds the next template on it. A block found before the miner's job moves on (up to"
+echo "   rg-gate's 2 s stale-hold when the policy rejects the next template) builds on a parent that already"
+echo "   has a block: \"inconclusive\", stored but not the best chain — a stale block.)"
 echo
 echo "Verdicts, templates, shares and blocks are in var/demo/rg.sqlite: rg-stat serve --db var/demo/rg.sqlite,"
 echo "after rg-auth init --db var/demo/rg.sqlite creates the first admin."

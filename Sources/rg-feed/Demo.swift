@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import RGKit
 
 #if canImport(Glibc)
@@ -25,6 +26,10 @@ struct Demo: AsyncParsableCommand {
               tampered       tx_data_mismatch (a declared weight, txid or wtxid disagrees)
               cycle          all of the above in that order (the default)
             A block is "found" on every normal template, so the next template builds on it.
+            --follow-blocks FILE follows a file of block records as it grows (rg-feed rpc's \
+            output, standing in for a node): a block found on the feed's current tip becomes the \
+            tip, and the next template, built on it, goes out at once, as a node's next template \
+            follows the block it accepted.
             --seed fixes every random choice; add --start-time to pin the clock as well and the
             output is byte-for-byte identical run after run (otherwise only the time fields differ).
             """)
@@ -53,6 +58,9 @@ struct Demo: AsyncParsableCommand {
     @Option(name: .long, help: "Unix milliseconds of the first template; later ones advance by --interval (makes output reproducible).")
     var startTime: Int64?
 
+    @Option(name: .long, help: ArgumentHelp("Block records to follow as the file grows (rg-feed rpc's output): a block on the current tip becomes the tip and the next template goes out at once.", valueName: "path"))
+    var followBlocks: String?
+
     @Option(name: .long, help: "Log level (env: RG_LOG_LEVEL).")
     var logLevel: String?
 
@@ -72,6 +80,8 @@ struct Demo: AsyncParsableCommand {
         let seed = self.seed ?? UInt64.random(in: .min ... .max)
         var feed = DemoFeed(options: .init(seed: seed, network: network, startHeight: height, txs: txs, scenario: scenario))
         let output = RecordOutput()
+        let blocks = followBlocks.map { AppendedLines(path: $0) }
+        let logger = Logger(label: "rg-feed.demo")
         var emitted = 0
         while count.map({ emitted < $0 }) ?? true, !ProcessSignals.stopRequested {
             let now = startTime.map { $0 + Int64(emitted) * intervalMs } ?? WallClock.milliseconds()
@@ -82,7 +92,31 @@ struct Demo: AsyncParsableCommand {
                 throw ToolError(.failure, error.description)
             }
             emitted += 1
-            if intervalMs > 0, count.map({ emitted < $0 }) ?? true { ProcessSignals.sleep(milliseconds: intervalMs) }
+            guard count.map({ emitted < $0 }) ?? true else { break }
+            if let blocks {
+                waitForIntervalOrBlock(intervalMs, blocks: blocks, feed: &feed, logger: logger)
+            } else if intervalMs > 0 {
+                ProcessSignals.sleep(milliseconds: intervalMs)
+            }
         }
+    }
+
+    /// Sleeps out the interval, cut short by a block of ours on the current tip.
+    private func waitForIntervalOrBlock(_ intervalMs: Int64, blocks: AppendedLines, feed: inout DemoFeed, logger: Logger) {
+        let deadline = Int64(MonotonicClock.nanoseconds() / 1_000_000) + intervalMs
+        repeat {
+            for line in blocks.poll() {
+                guard let root = try? JSONDocument(bytes: line).root, root["type"]?.string == BlockRecord.type,
+                      let record = try? BlockRecord(json: root) else { continue }
+                if feed.adopt(record) {
+                    logger.info("a block of ours is the tip: the next template builds on it",
+                                metadata: ["block.hash": "\(record.hash)", "block.height": "\(record.height ?? -1)"])
+                    return
+                }
+            }
+            let left = deadline - Int64(MonotonicClock.nanoseconds() / 1_000_000)
+            if left <= 0 { return }
+            ProcessSignals.sleep(milliseconds: min(left, 50))
+        } while !ProcessSignals.stopRequested
     }
 }

@@ -364,6 +364,36 @@ import Glibc
         #expect(endpoint.stdoutLines.count == 1)
     }
 
+    @Test func theDemoFeedFollowsTheNodesBlocksAndBuildsTheNextTemplateOnOursAtOnce() throws {
+        let dir = NSTemporaryDirectory() + "follow-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let blocks = dir + "/node.ndjson", out = dir + "/feed.ndjson"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        // An hour between templates: a second template before the test's limit can only be the
+        // feed answering the block.
+        let feed = try PipedTool("rg-feed", ["demo", "--scenario", "normal", "--network", "regtest", "--txs", "8", "--seed", "2",
+                                             "--interval", "1h", "--follow-blocks", blocks],
+                                 stdin: FileHandle.nullDevice, stdout: try FileHandle(forWritingTo: URL(fileURLWithPath: out)),
+                                 stderrPath: dir + "/feed.err")
+        defer { feed.signal(SIGTERM); feed.waitForExit() }
+        #expect(eventually(30) { ((try? ndjsonRecords(out)) ?? []).count == 1 })
+        let first = try TemplateRecord(json: try #require(try ndjsonRecords(out).first))
+
+        // Someone else's block (another parent) changes nothing; ours on the tip is built on.
+        var stranger = first.gbt
+        stranger.previousBlockHash = BlockHash(wire: Bytes32(w0: 5, w1: 5, w2: 5, w3: 5))
+        let ours = try TestBlocks.block(from: first.gbt, network: .regtest)
+        func line(_ block: Block) -> [UInt8] {
+            BlockRecord(height: first.gbt.height, hash: block.hash.displayHex, prevHash: block.header.prevBlockHash.displayHex,
+                        templateID: nil, channelID: nil, worker: nil, foundMs: 1, blockHex: Array(Hex.encode(block.serialized()).utf8)).encoded() + [0x0A]
+        }
+        try Data(line(try TestBlocks.block(from: stranger, network: .regtest)) + line(ours)).write(to: URL(fileURLWithPath: blocks))
+        #expect(eventually(30) { ((try? ndjsonRecords(out)) ?? []).count == 2 }, "\(feed.stderr)")
+        let next = try TemplateRecord(json: try ndjsonRecords(out)[1])
+        #expect(next.gbt.previousBlockHash == ours.hash && next.gbt.height == first.gbt.height + 1)
+    }
+
     @Test func aBlockThatCannotBeDeliveredIsAnErrorRecordAndExitOne() throws {
         let port = try freeLocalPort()
         let header = String(repeating: "00", count: 80)

@@ -4,7 +4,8 @@
 /// - `demo`: no node. `rg-feed demo` (regtest) feeds `rg-feed rpc`, which stands in for
 ///   bitcoind; `rg-fetch` polls it like a node, `rg-verify` judges, `rg-gate` (inline) hands
 ///   accepted work to `rg-miner`, and found blocks go back to the stand-in through
-///   `rg-fetch submit`. The dashboard runs on the same database.
+///   `rg-fetch submit`; the feed follows the blocks the stand-in accepts, so each becomes the
+///   tip the next template builds on. The dashboard runs on the same database.
 /// - `shadow`: a real node's templates judged and recorded; no miners are touched.
 /// - `observe`: miners get every template's work; verdicts are recorded beside it.
 /// - `inline`: miners get only work from accepted templates.
@@ -40,6 +41,7 @@ public enum StackPreset: String, Sendable, CaseIterable {
         let database = "\(o.varDirectory)/rg.sqlite"
         let authorityKey = "\(o.varDirectory)/authority.key"
         let authorityPublicKey = "\(o.varDirectory)/authority.pub"
+        let logDirectory = "\(o.varDirectory)/log"
         var setup: [StackFile.SetupStep] = []
         var tools: [StackFile.Tool] = []
         let rpc: [String]
@@ -47,8 +49,11 @@ public enum StackPreset: String, Sendable, CaseIterable {
         case .demo:
             let cookie = "\(o.varDirectory)/node.cookie"
             rpc = ["--rpc", "http://127.0.0.1:18444", "--rpc-cookie", cookie]
+            // The feed follows the blocks the stand-in node accepts (its kept output), so a block
+            // rg-miner finds becomes the tip and the next template builds on it, as with a node.
             tools.append(.init(name: "demo-feed", command: ["rg-feed", "demo", "--network", "regtest", "--scenario", "cycle",
-                                                             "--interval", "\(o.demoIntervalSeconds)s"]))
+                                                             "--interval", "\(o.demoIntervalSeconds)s",
+                                                             "--follow-blocks", "\(logDirectory)/node.ndjson"]))
             tools.append(.init(name: "node", command: ["rg-feed", "rpc", "--listen", "127.0.0.1:18444", "--network", "regtest",
                                                         "--rpc-cookie", cookie],
                                stdinFrom: "demo-feed", keepOutput: true))
@@ -93,6 +98,6 @@ public enum StackPreset: String, Sendable, CaseIterable {
         if let listen = o.dashboardListen {
             tools.append(.init(name: "dashboard", command: ["rg-stat", "serve", "--listen", listen, "--db", database, "--policy", o.policy]))
         }
-        return StackFile(logDirectory: "\(o.varDirectory)/log", setup: setup, tools: tools)
+        return StackFile(logDirectory: logDirectory, setup: setup, tools: tools)
     }
 }

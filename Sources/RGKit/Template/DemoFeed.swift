@@ -35,6 +35,9 @@ public struct DemoFeed: Sendable {
     private var tipHeight: Int64
     private var tipHash: Bytes32
     private var emitted = 0
+    /// The block the rest of the network finds on a normal template; it becomes the tip when
+    /// the next template is made, unless a block of ours was adopted on that tip first.
+    private var networkBlockPending = false
     private var counts: [DemoScenario: Int] = [:]
     private var longPollCounter = 0
 
@@ -46,6 +49,11 @@ public struct DemoFeed: Sendable {
     }
 
     public mutating func next(nowMs: Int64) -> Output {
+        if networkBlockPending {
+            networkBlockPending = false
+            tipHeight += 1
+            tipHash = DemoFeed.blockHash(seed: options.seed, height: tipHeight, branch: 0)
+        }
         let scenario: DemoScenario
         switch options.scenario {
         case .cycle: scenario = DemoScenario.cycleOrder[emitted % DemoScenario.cycleOrder.count]
@@ -60,10 +68,36 @@ public struct DemoFeed: Sendable {
         // template really is below the best height already seen.
         if scenario == .normal && options.scenario != .reorg {
             // A block is found on top of every normal template: the next template builds on it.
-            tipHeight += 1
-            tipHash = DemoFeed.blockHash(seed: options.seed, height: tipHeight, branch: 0)
+            networkBlockPending = true
         }
         return output
+    }
+
+    /// A block found by a miner of ours (as the node reports it) on the feed's current tip
+    /// becomes the tip, ahead of the network's: the next template builds on it, as a node's
+    /// next template builds on the block it just accepted. A block on any other parent, or at
+    /// another height, is someone else's stale block and changes nothing. True if adopted.
+    public mutating func adopt(hash: BlockHash, previousBlockHash: BlockHash, height: Int64) -> Bool {
+        guard height == tipHeight + 1, previousBlockHash.wire == tipHash else { return false }
+        tipHeight = height
+        tipHash = hash.wire
+        networkBlockPending = false
+        return true
+    }
+
+    /// `adopt` for a node's block record; false for one without a height or whose hashes do
+    /// not parse.
+    public mutating func adopt(_ record: BlockRecord) -> Bool {
+        guard let height = record.height, let hash = try? BlockHash(displayHex: record.hash) else { return false }
+        let previous: BlockHash?
+        if let text = record.prevHash {
+            previous = try? BlockHash(displayHex: text)
+        } else {
+            let header: [UInt8]? = record.blockHex.prefix(160).withUnsafeBytes { try? Hex.decode($0) }
+            previous = header.flatMap { try? BlockHeader(bytes: $0) }?.prevBlockHash
+        }
+        guard let previous else { return false }
+        return adopt(hash: hash, previousBlockHash: previous, height: height)
     }
 
     // MARK: building

@@ -84,4 +84,39 @@ import Testing
         #expect(record.gbt.coinbaseValue == 1_250_000_000 + fees)   // 50 BTC >> 2 at height 300
         #expect(TemplateConsensus.rederive(record.gbt, network: .regtest).failures.isEmpty)
     }
+
+    @Test func aBlockOfOursOnTheCurrentTipBecomesTheTipAndOthersChangeNothing() throws {
+        var feed = DemoFeed(options: .init(seed: 3, network: .regtest, startHeight: 300, txs: 5, scenario: .normal))
+        let first = try TemplateRecord(json: JSONDocument(bytes: feed.next(nowMs: Self.now).record).root)
+        let parent = try #require(first.gbt.previousBlockHash)
+        let ours = BlockHash(wire: Bytes32(w0: 7, w1: 7, w2: 7, w3: 7))
+        // Wrong parent, wrong height: someone else's stale block.
+        let otherParent = feed.adopt(hash: ours, previousBlockHash: BlockHash(wire: Bytes32(w0: 1, w1: 1, w2: 1, w3: 1)), height: 300)
+        let otherHeight = feed.adopt(hash: ours, previousBlockHash: parent, height: 301)
+        let onTheTip = feed.adopt(hash: ours, previousBlockHash: parent, height: 300)
+        #expect(!otherParent && !otherHeight && onTheTip)
+        let next = try TemplateRecord(json: JSONDocument(bytes: feed.next(nowMs: Self.now + 1).record).root)
+        #expect(next.gbt.previousBlockHash == ours && next.gbt.height == 301)
+        // The network's block on the first template lost the race: it is no longer the tip's parent.
+        let again = feed.adopt(hash: ours, previousBlockHash: parent, height: 300)
+        #expect(!again)
+
+        // Without a block of ours, the network's block on the normal template is the next tip.
+        var plain = DemoFeed(options: .init(seed: 3, network: .regtest, startHeight: 300, txs: 5, scenario: .normal))
+        _ = plain.next(nowMs: Self.now)
+        let networks = try TemplateRecord(json: JSONDocument(bytes: plain.next(nowMs: Self.now + 1).record).root)
+        #expect(networks.gbt.height == 301 && networks.gbt.previousBlockHash != ours && networks.gbt.previousBlockHash != parent)
+    }
+
+    @Test func aNodesBlockRecordIsAdoptedByItsHeaderWhenItNamesNoParent() throws {
+        var feed = DemoFeed(options: .init(seed: 3, network: .regtest, startHeight: 300, txs: 5, scenario: .normal))
+        let first = try TemplateRecord(json: JSONDocument(bytes: feed.next(nowMs: Self.now).record).root)
+        let block = try TestBlocks.block(from: first.gbt, network: .regtest)
+        let record = BlockRecord(height: 300, hash: block.hash.displayHex, prevHash: nil, templateID: nil, channelID: nil, worker: nil,
+                                 foundMs: nil, blockHex: TestBlocks.hex(block))
+        let adopted = feed.adopt(record)
+        #expect(adopted)
+        let next = try TemplateRecord(json: JSONDocument(bytes: feed.next(nowMs: Self.now + 1).record).root)
+        #expect(next.gbt.previousBlockHash == block.hash)
+    }
 }
