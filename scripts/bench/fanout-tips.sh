@@ -12,6 +12,7 @@
 #                  leaves idle, as miners on other machines would take none of its CPU
 #   GATE=path      the rg-gate binary to measure (A/B runs of two builds), default $BIN/rg-gate
 #   GATE_ARGS=...  extra `rg-gate serve` flags, e.g. "--threads 3"
+#   GATE_CPUS=0    pin rg-gate to these CPUs (taskset), e.g. with GATE_ARGS="--threads 1" for one core
 #   PERF=1         also `perf record -g` rg-gate over the seven tips into fanout-tips.perf.data
 # Release builds of rg-gate, rg-miner, rg-feed and rg-verify in $BIN (.build/release); asserts nothing.
 set -euo pipefail

@@ -1,6 +1,7 @@
 # Shared by swarm.sh and fanout-tips.sh; sourced once BIN, WORK and CONNECTIONS are set.
 # GATE picks the rg-gate binary (default $BIN/rg-gate), for A/B runs of two builds; GATE_ARGS adds
-# `rg-gate serve` flags (e.g. "--threads 3").
+# `rg-gate serve` flags (e.g. "--threads 3"); GATE_CPUS pins `rg-gate serve` and every thread it
+# starts to those CPUs (taskset list, e.g. "0").
 GATE=${GATE:-$BIN/rg-gate}
 GATE_PID=""
 
@@ -19,7 +20,7 @@ make_key_and_verdicts() {
 # once it listens (PORT) and has issued the job of verdict 1.
 start_gate() {
     mkfifo "$WORK/gate.in.$1"
-    "$GATE" serve --listen 127.0.0.1:0 --http-listen off --authority-key "$WORK/authority.key" \
+    ${GATE_CPUS:+taskset -c "$GATE_CPUS"} "$GATE" serve --listen 127.0.0.1:0 --http-listen off --authority-key "$WORK/authority.key" \
         --network mainnet --payout bc1qvyq0cc6rahyvsazfdje0twl7ez82ndmuac2lhv --mode inline \
         --min-difficulty 1e-9 --default-difficulty 1e-9 --vardiff-rate 0 --share-rate-limit 0 \
         --max-connections $((CONNECTIONS + 1000)) --snapshot-interval 0 ${GATE_ARGS:-} \
