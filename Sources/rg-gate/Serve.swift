@@ -13,8 +13,10 @@ struct Serve: AsyncParsableCommand {
             records (work without a verdict yet) and stripped verdicts; other record types pass \
             through to stdout. In inline mode only accepted templates become jobs; when the tip \
             changes and no accepted template for it arrives within --stale-hold, the newest \
-            rejected (or unjudged) one is released with a `policy_override` record. In observe mode \
-            every template becomes a job and verdicts are only recorded.
+            rejected (or unjudged) one is released with a `policy_override` record. If its \
+            rejection shows no block from it could be valid (a consensus rule, or weight or sigop \
+            cost over Bitcoin's limit), only its tip goes out, as a coinbase-only job paying the \
+            subsidy. In observe mode every template becomes a job and verdicts are only recorded.
 
             Miners connect over TCP, complete the Noise NX handshake (the certificate is signed by \
             the authority key in --authority-key, which miners pin), send SetupConnection and open \
@@ -311,16 +313,16 @@ enum GateInput {
         }
         do {
             switch input {
-            case .judged(let template, let id, let receivedMs, let accepted, let reason):
+            case .judged(let template, let id, let receivedMs, let accepted, let reason, let blocksCannotBeValid):
                 // Latency is measured from arrival here (the record's received_ms is the fetcher's clock).
                 _ = receivedMs
                 server.judgedTemplateArrived(try server.prepare(template, templateID: id, receivedMs: arrivedMs),
-                                             accepted: accepted, reasonCode: reason)
+                                             accepted: accepted, reasonCode: reason, blocksCannotBeValid: blocksCannotBeValid)
             case .template(let template, let id, let receivedMs):
                 _ = receivedMs
                 server.templateArrived(try server.prepare(template, templateID: id, receivedMs: arrivedMs))
-            case .verdict(let id, let accepted, let reason):
-                server.verdictArrived(templateID: id, accepted: accepted, reasonCode: reason)
+            case .verdict(let id, let accepted, let reason, let blocksCannotBeValid):
+                server.verdictArrived(templateID: id, accepted: accepted, reasonCode: reason, blocksCannotBeValid: blocksCannotBeValid)
             case .passThrough:
                 sink.passThrough(line)
             }

@@ -261,4 +261,26 @@ import Testing
         #expect(try miner.submit()?.isShareSuccess == true)
         gate.stop()
     }
+
+    /// A tampered template (a transaction's data does not hash to its txid) cannot make a valid
+    /// block: after the hold only its tip goes out, as a coinbase-only job, and shares on it count.
+    @Test func inlineSendsATipWhoseTemplateCannotMakeAValidBlockAsACoinbaseOnlyJob() throws {
+        let gate = try GateProcess(["--mode", "inline", "--stale-hold", "300ms"])
+        let miner = try SV2TestMiner(port: gate.port, authority: gate.authorityKey)
+        try miner.setup()
+        try miner.openStandard(waitForJob: false)
+        let rejected = try GateVerdicts.make(scenario: "tampered")
+        #expect(rejected.allSatisfy { !GateVerdicts.accepted($0) })
+        #expect(rejected.allSatisfy { GateVerdicts.reasonCode($0) == "tx_data_mismatch" })
+        gate.send(lines: rejected)
+        let records = try gate.waitFor("a policy_override") { !$0.filter { $0["type"]?.string == "policy_override" }.isEmpty }
+        let override = try #require(records.first { $0["type"]?.string == "policy_override" })
+        #expect(override["reason_code"]?.string == "stale_hold_released_coinbase_only")
+        #expect(override["verdict_reason_code"]?.string == "tx_data_mismatch")
+        let job = try #require(records.first { $0["type"]?.string == "job" })
+        #expect(job["policy_override"]?.bool == true && job["verdict"]?.string == "rejected")
+        _ = try miner.next(until: { if case .setNewPrevHash = $0 { return true }; return false })
+        #expect(try miner.submit()?.isShareSuccess == true)
+        gate.stop()
+    }
 }

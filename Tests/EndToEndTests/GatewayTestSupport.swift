@@ -129,6 +129,7 @@ enum GateVerdicts {
     }
 
     static func accepted(_ line: [UInt8]) -> Bool { (try? JSONDocument(bytes: line).root["accepted"]?.bool) == true }
+    static func reasonCode(_ line: [UInt8]) -> String? { (try? JSONDocument(bytes: line))?.root["reason_code"]?.string }
 }
 
 /// A miner speaking real SV2 over Noise on a blocking socket, with the gateway's work tracked

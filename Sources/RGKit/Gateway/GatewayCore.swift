@@ -78,9 +78,13 @@ public struct GatewayCore: Sendable {
     /// `handoff`, on these four template entry points: receives a released template's jobs in
     /// runs of `fanoutRunChannels` channels while the rest are made; the return value is what
     /// follows the last run. Without it everything is returned at once.
-    public mutating func judgedTemplateArrived(_ t: JobTemplate, accepted: Bool, reasonCode: String?, nowMs: Int64,
-                                               handoff: GatewayActionHandoff? = nil) -> [GatewayAction] {
-        apply(gate.judgedTemplateArrived(t, accepted: accepted, reasonCode: reasonCode, nowMs: nowMs), nowMs: nowMs, handoff: handoff)
+    /// `blocksCannotBeValid`: the verdict shows any block from `t` would be invalid
+    /// (`VerdictRecord.blocksCannotBeValid`); a stale-hold release then sends `t`'s tip with a
+    /// coinbase-only job instead of `t`.
+    public mutating func judgedTemplateArrived(_ t: JobTemplate, accepted: Bool, reasonCode: String?, blocksCannotBeValid: Bool = false,
+                                               nowMs: Int64, handoff: GatewayActionHandoff? = nil) -> [GatewayAction] {
+        apply(gate.judgedTemplateArrived(t, accepted: accepted, reasonCode: reasonCode, blocksCannotBeValid: blocksCannotBeValid,
+                                         nowMs: nowMs), nowMs: nowMs, handoff: handoff)
     }
 
     /// A template whose verdict comes later (inline holds it; observe sends it at once).
@@ -88,9 +92,10 @@ public struct GatewayCore: Sendable {
         apply(gate.templateArrived(t, nowMs: nowMs), nowMs: nowMs, handoff: handoff)
     }
 
-    public mutating func verdictArrived(templateID: String, accepted: Bool, reasonCode: String?, nowMs: Int64,
-                                        handoff: GatewayActionHandoff? = nil) -> [GatewayAction] {
-        apply(gate.verdictArrived(templateID: templateID, accepted: accepted, reasonCode: reasonCode, nowMs: nowMs),
+    public mutating func verdictArrived(templateID: String, accepted: Bool, reasonCode: String?, blocksCannotBeValid: Bool = false,
+                                        nowMs: Int64, handoff: GatewayActionHandoff? = nil) -> [GatewayAction] {
+        apply(gate.verdictArrived(templateID: templateID, accepted: accepted, reasonCode: reasonCode,
+                                  blocksCannotBeValid: blocksCannotBeValid, nowMs: nowMs),
               nowMs: nowMs, handoff: handoff)
     }
 
@@ -124,8 +129,13 @@ public struct GatewayCore: Sendable {
         return actions
     }
 
-    private mutating func release(_ t: JobTemplate, verdict: TemplateGate.Verdict, override: TemplateGate.Override?,
+    private mutating func release(_ released: JobTemplate, verdict: TemplateGate.Verdict, override: TemplateGate.Override?,
                                   nowMs: Int64, handoff: GatewayActionHandoff?, into actions: inout [GatewayAction]) {
+        var t = released
+        if override?.reason == .releasedCoinbaseOnly {
+            // Cannot fail where the full template's coinbase did not: same height, aux and layout.
+            if let bare = try? released.coinbaseOnly(subsidySat: configuration.network.subsidy(height: Int(released.height))) { t = bare }
+        }
         let newTip = t.prevHash != activeTip
         if newTip {
             tipSerial += 1
@@ -144,9 +154,7 @@ public struct GatewayCore: Sendable {
             actions.append(.record(.policyOverride(PolicyOverrideRecord(
                 templateID: t.templateID, height: t.height, prevHash: t.prevHash.displayHex, reasonCode: override.reason.rawValue,
                 verdictReasonCode: verdict.reasonCode,
-                detail: override.reason == .releasedRejected
-                    ? "no accepted template for the new tip within \(configuration.staleHoldMs) ms; released the rejected one"
-                    : "no verdict for the new tip's template within \(configuration.staleHoldMs) ms; released it unverified",
+                detail: overrideDetail(override.reason),
                 heldMs: override.heldMs, ms: nowMs))))
         }
         let jobID = allocateJobID()
@@ -195,6 +203,18 @@ public struct GatewayCore: Sendable {
             channels: count, mode: configuration.mode.rawValue, verdict: verdict.name, reasonCode: verdict.reasonCode,
             policyOverride: override != nil, templateReceivedMs: t.receivedMs, issuedMs: nowMs,
             latencyMs: t.receivedMs.map { nowMs - $0 }))))
+    }
+
+    private func overrideDetail(_ reason: PolicyOverrideRecord.Reason) -> String {
+        let hold = configuration.staleHoldMs
+        switch reason {
+        case .releasedRejected:
+            return "no accepted template for the new tip within \(hold) ms; released the rejected one"
+        case .releasedCoinbaseOnly:
+            return "no accepted template for the new tip within \(hold) ms; the rejected one's transactions make any block invalid, so released its tip with a coinbase-only job"
+        case .releasedUnverified:
+            return "no verdict for the new tip's template within \(hold) ms; released it unverified"
+        }
     }
 
     private mutating func allocateJobID() -> UInt32 {

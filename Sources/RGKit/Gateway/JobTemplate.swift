@@ -28,6 +28,15 @@ public struct JobTemplate: Sendable {
     public let receivedMs: Int64?
     /// Each transaction's `data` as ASCII hex, in block order.
     let transactionDataHex: [ArraySlice<UInt8>]
+    /// What the coinbase was built from, kept so `coinbaseOnly(subsidySat:)` can rebuild it.
+    private let coinbaseInputs: CoinbaseInputs
+
+    private struct CoinbaseInputs: Sendable {
+        var aux: [String: [UInt8]]
+        var segwitActive: Bool
+        var payout: Payout
+        var layout: CoinbaseLayout
+    }
 
     /// Prepares `template`. Refuses a template whose block could not be assembled or would be
     /// invalid because of the coinbase: a transaction without `data` or txid, a bad prevhash or
@@ -71,6 +80,7 @@ public struct JobTemplate: Sendable {
         }
         coinbase = try Coinbase(height: template.height, coinbaseAux: template.coinbaseAux, coinbaseValueSat: template.coinbaseValue,
                                 commitmentScript: commitment, segwitActive: segwitActive, payout: payout, layout: layout)
+        coinbaseInputs = CoinbaseInputs(aux: template.coinbaseAux, segwitActive: segwitActive, payout: payout, layout: layout)
         self.templateID = templateID
         height = template.height
         prevHash = prev
@@ -84,6 +94,36 @@ public struct JobTemplate: Sendable {
         transactionCount = txids.count
         transactionDataHex = data
         self.receivedMs = receivedMs
+    }
+
+    private init(coinbaseOnlyFrom t: JobTemplate, coinbase: Coinbase, subsidySat: Int64) {
+        templateID = t.templateID
+        height = t.height
+        prevHash = t.prevHash
+        version = t.version
+        bits = t.bits
+        networkTarget = t.networkTarget
+        minNtime = t.minNtime
+        self.coinbase = coinbase
+        merkleBranch = []
+        coinbaseValueSat = subsidySat
+        transactionCount = 0
+        receivedMs = t.receivedMs
+        transactionDataHex = []
+        coinbaseInputs = t.coinbaseInputs
+    }
+
+    /// The same tip, height, bits, version and times with no transaction but the coinbase, which
+    /// pays `subsidySat` (there are no fees) and, under segwit, commits to the empty witness tree
+    /// as Core does for an empty mempool. This is the work a template whose transactions make the
+    /// block invalid can still give on its tip.
+    public func coinbaseOnly(subsidySat: Int64) throws(Coinbase.Error) -> JobTemplate {
+        let commitment = coinbaseInputs.segwitActive
+            ? WitnessCommitment(witnessRoot: Merkle.witnessRoot(nonCoinbaseWtxids: [])).scriptPubKey.bytes : nil
+        let coinbase = try Coinbase(height: height, coinbaseAux: coinbaseInputs.aux, coinbaseValueSat: subsidySat,
+                                    commitmentScript: commitment, segwitActive: coinbaseInputs.segwitActive,
+                                    payout: coinbaseInputs.payout, layout: coinbaseInputs.layout)
+        return JobTemplate(coinbaseOnlyFrom: self, coinbase: coinbase, subsidySat: subsidySat)
     }
 
     /// The header merkle root for a coinbase carrying `extranonce` (a standard channel's

@@ -6,7 +6,11 @@
 ///   changes, the jobs miners hold are stale (a block on them would be an orphan), so the
 ///   gateway waits at most `stale-hold` (default 2 s) for an accepted template on the new tip;
 ///   after that it releases the newest rejected (or still unjudged) template for that tip
-///   with a `policy_override` record rather than let miners hash on a stale tip. A rejected
+///   with a `policy_override` record rather than let miners hash on a stale tip. When the
+///   rejection shows that no block from the template could be valid (its transactions break a
+///   consensus rule), releasing it would only swap a stale tip for certain rejections at the node:
+///   the release is then marked `coinbaseOnly`, and the caller sends a job with no transaction
+///   but the coinbase on the same tip. A rejected
 ///   *refresh* on the current tip changes nothing: miners keep the last accepted job, which is
 ///   still on the current tip. The gateway never shuts down over this (the reference one did).
 ///
@@ -75,7 +79,7 @@ public struct TemplateGate: Sendable {
     /// Inline: templates waiting for their verdict, oldest first.
     public private(set) var pending: [JobTemplate] = []
     /// Inline: the newest rejected template for the current tip, with its reason.
-    private var rejectedCandidate: (template: JobTemplate, reasonCode: String?)?
+    private var rejectedCandidate: (template: JobTemplate, reasonCode: String?, blocksCannotBeValid: Bool)?
 
     public init(mode: Mode, staleHoldMs: Int64 = 2_000, maxPending: Int = 2) {
         self.mode = mode
@@ -99,8 +103,11 @@ public struct TemplateGate: Sendable {
         return out
     }
 
-    /// The verdict for a template that arrived earlier (`templateArrived`).
-    public mutating func verdictArrived(templateID: String, accepted: Bool, reasonCode: String?, nowMs: Int64) -> [Decision] {
+    /// The verdict for a template that arrived earlier (`templateArrived`). `blocksCannotBeValid`:
+    /// the rejection shows any block from the template would be invalid
+    /// (`VerdictRecord.blocksCannotBeValid`).
+    public mutating func verdictArrived(templateID: String, accepted: Bool, reasonCode: String?,
+                                        blocksCannotBeValid: Bool = false, nowMs: Int64) -> [Decision] {
         switch mode {
         case .observe:
             return [.verdictObserved(templateID: templateID, accepted: accepted, reasonCode: reasonCode)]
@@ -109,14 +116,15 @@ public struct TemplateGate: Sendable {
                 return [.dropped(templateID: templateID, reason: "unknown_template")]
             }
             let t = pending.remove(at: index)
-            return judged(t, accepted: accepted, reasonCode: reasonCode, nowMs: nowMs)
+            return judged(t, accepted: accepted, reasonCode: reasonCode, blocksCannotBeValid: blocksCannotBeValid, nowMs: nowMs)
         }
     }
 
     /// A template with its verdict (the usual input: a `verdict` record carrying its template).
-    public mutating func judgedTemplateArrived(_ t: JobTemplate, accepted: Bool, reasonCode: String?, nowMs: Int64) -> [Decision] {
+    public mutating func judgedTemplateArrived(_ t: JobTemplate, accepted: Bool, reasonCode: String?,
+                                               blocksCannotBeValid: Bool = false, nowMs: Int64) -> [Decision] {
         var out = noteTip(t, nowMs: nowMs)
-        out += judged(t, accepted: accepted, reasonCode: reasonCode, nowMs: nowMs)
+        out += judged(t, accepted: accepted, reasonCode: reasonCode, blocksCannotBeValid: blocksCannotBeValid, nowMs: nowMs)
         return out
     }
 
@@ -140,7 +148,8 @@ public struct TemplateGate: Sendable {
         return out
     }
 
-    private mutating func judged(_ t: JobTemplate, accepted: Bool, reasonCode: String?, nowMs: Int64) -> [Decision] {
+    private mutating func judged(_ t: JobTemplate, accepted: Bool, reasonCode: String?, blocksCannotBeValid: Bool,
+                                 nowMs: Int64) -> [Decision] {
         guard t.prevHash == currentTip else {
             return [.dropped(templateID: t.templateID, reason: "superseded_by_new_tip")]
         }
@@ -156,7 +165,7 @@ public struct TemplateGate: Sendable {
             if releasedTip == currentTip {
                 return [.withheld(templateID: t.templateID, reasonCode: reasonCode)]
             }
-            rejectedCandidate = (t, reasonCode)
+            rejectedCandidate = (t, reasonCode, blocksCannotBeValid && !accepted)
             return [.withheld(templateID: t.templateID, reasonCode: reasonCode)] + expireHold(nowMs: nowMs)
         }
     }
@@ -166,7 +175,7 @@ public struct TemplateGate: Sendable {
         let held = nowMs - since
         if let candidate = rejectedCandidate {
             return [release(candidate.template, .rejected(reasonCode: candidate.reasonCode),
-                            Override(reason: .releasedRejected, heldMs: held))]
+                            Override(reason: candidate.blocksCannotBeValid ? .releasedCoinbaseOnly : .releasedRejected, heldMs: held))]
         }
         if let index = pending.lastIndex(where: { $0.prevHash == currentTip }) {
             let t = pending.remove(at: index)

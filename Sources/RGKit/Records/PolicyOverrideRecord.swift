@@ -7,7 +7,9 @@
 /// `{"type":"policy_override","template_id","height","prev_hash","reason_code",
 /// "verdict_reason_code","detail","held_ms","ms"}`
 ///
-/// `reason_code`: `stale_hold_released_rejected` (the template was rejected) or
+/// `reason_code`: `stale_hold_released_rejected` (the template was rejected),
+/// `stale_hold_released_coinbase_only` (it was rejected for something that makes any block built
+/// from it invalid, so only its tip went out, as a coinbase-only job) or
 /// `stale_hold_released_unverified` (no verdict arrived in time). `verdict_reason_code` is the
 /// policy's reason for the rejection, when there was one.
 public struct PolicyOverrideRecord: Sendable, Equatable {
@@ -15,6 +17,7 @@ public struct PolicyOverrideRecord: Sendable, Equatable {
 
     public enum Reason: String, Sendable, CaseIterable {
         case releasedRejected = "stale_hold_released_rejected"
+        case releasedCoinbaseOnly = "stale_hold_released_coinbase_only"
         case releasedUnverified = "stale_hold_released_unverified"
     }
 

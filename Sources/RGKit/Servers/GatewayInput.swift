@@ -6,9 +6,10 @@
 ///   work without a verdict (inline holds it until the verdict or the stale-hold);
 /// - any other record type passes through to stdout untouched (ARCHITECTURE §1).
 public enum GatewayInput: Sendable {
-    case judged(template: BlockTemplate, templateID: String, receivedMs: Int64?, accepted: Bool, reasonCode: String?)
+    case judged(template: BlockTemplate, templateID: String, receivedMs: Int64?, accepted: Bool, reasonCode: String?,
+                blocksCannotBeValid: Bool)
     case template(template: BlockTemplate, templateID: String, receivedMs: Int64?)
-    case verdict(templateID: String, accepted: Bool, reasonCode: String?)
+    case verdict(templateID: String, accepted: Bool, reasonCode: String?, blocksCannotBeValid: Bool)
     case passThrough
 
     /// Parses one line. Errors name the field that was wrong.
@@ -23,9 +24,11 @@ public enum GatewayInput: Sendable {
                     throw JSONError(error.code, "template: \(error.detail)")
                 }
                 self = .judged(template: record.gbt, templateID: verdict.templateID, receivedMs: record.receivedMs,
-                               accepted: verdict.accepted, reasonCode: verdict.reasonCode)
+                               accepted: verdict.accepted, reasonCode: verdict.reasonCode,
+                               blocksCannotBeValid: verdict.blocksCannotBeValid)
             } else {
-                self = .verdict(templateID: verdict.templateID, accepted: verdict.accepted, reasonCode: verdict.reasonCode)
+                self = .verdict(templateID: verdict.templateID, accepted: verdict.accepted, reasonCode: verdict.reasonCode,
+                                blocksCannotBeValid: verdict.blocksCannotBeValid)
             }
         case TemplateRecord.type?:
             let record = try TemplateRecord(json: root)

@@ -174,19 +174,21 @@ public final class GatewayServer: @unchecked Sendable {
     }
 
     /// A verdict record with its template: the usual input.
-    public func judgedTemplateArrived(_ t: JobTemplate, accepted: Bool, reasonCode: String?) {
+    public func judgedTemplateArrived(_ t: JobTemplate, accepted: Bool, reasonCode: String?, blocksCannotBeValid: Bool = false) {
         let now = clock()
         lock.withLock {
             stats.templates += 1
-            dispatch(core.judgedTemplateArrived(t, accepted: accepted, reasonCode: reasonCode, nowMs: now, handoff: handoff))
+            dispatch(core.judgedTemplateArrived(t, accepted: accepted, reasonCode: reasonCode, blocksCannotBeValid: blocksCannotBeValid,
+                                                nowMs: now, handoff: handoff))
         }
     }
 
     /// A verdict for a template that came earlier on its own.
-    public func verdictArrived(templateID: String, accepted: Bool, reasonCode: String?) {
+    public func verdictArrived(templateID: String, accepted: Bool, reasonCode: String?, blocksCannotBeValid: Bool = false) {
         let now = clock()
         lock.withLock {
-            dispatch(core.verdictArrived(templateID: templateID, accepted: accepted, reasonCode: reasonCode, nowMs: now, handoff: handoff))
+            dispatch(core.verdictArrived(templateID: templateID, accepted: accepted, reasonCode: reasonCode,
+                                         blocksCannotBeValid: blocksCannotBeValid, nowMs: now, handoff: handoff))
         }
     }
 

@@ -76,6 +76,29 @@ import Testing
         #expect(GatewayRecord.policyOverride(r).type == "policy_override")
     }
 
+    /// Which rejections leave a block possible (the operator's preferences) and which do not (a
+    /// consensus rule, or measured weight or sigop cost over Bitcoin's limit, whatever rule came first).
+    @Test func aVerdictSaysWhenNoBlockFromItsTemplateCouldBeValid() {
+        func verdict(_ code: String?, accepted: Bool = false, weight: Int64? = 1_122_000, sigops: Int64? = 2_000) -> VerdictRecord {
+            var v = VerdictSamples.awkward
+            v.accepted = accepted; v.reasonCode = code; v.weight = weight; v.sigops = sigops
+            return v
+        }
+        for code in ["tx_data_mismatch", "duplicate_tx", "witness_commitment_mismatch", "template_weight_exceeded", "coinbase_value_mismatch"] {
+            #expect(verdict(code).blocksCannotBeValid, "\(code)")
+        }
+        for code in ["avg_fee_below_minimum", "empty_template_rejected", "template_too_old", "tip_regressed", "weight_ratio_exceeded",
+                     "sigops_budget_exceeded", "some_future_code"] {
+            #expect(!verdict(code).blocksCannotBeValid, "\(code)")
+        }
+        #expect(verdict("weight_ratio_exceeded", weight: 4_111_200).blocksCannotBeValid)
+        #expect(!verdict("weight_ratio_exceeded", weight: 4_000_000).blocksCannotBeValid)
+        #expect(verdict("sigops_budget_exceeded", sigops: 97_200).blocksCannotBeValid)
+        #expect(!verdict("sigops_budget_exceeded", sigops: 80_000).blocksCannotBeValid)
+        #expect(!verdict(nil, accepted: true, weight: 4_111_200).blocksCannotBeValid)
+        #expect(!verdict("avg_fee_below_minimum", weight: nil, sigops: nil).blocksCannotBeValid)
+    }
+
     @Test func aShareOutcomeBecomesARecordWithItsReason() {
         var o = ShareOutcome(channelID: 1, sequenceNumber: 2, jobID: 3, submittedMs: 4)
         o.reason = .stale

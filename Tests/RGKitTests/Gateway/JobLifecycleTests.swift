@@ -191,6 +191,59 @@ import Testing
         do { let got = w.core.tick(nowMs: t0 + 10_000); #expect(got.isEmpty) }
     }
 
+    /// Inline: a miner working an accepted template's job, and the next tip's template ten
+    /// minutes later (not yet given to the gateway).
+    static func minerOnAnAcceptedJobThenANewTip() throws -> (World, TestMiner, JobTemplate, Int64) {
+        var w = World(mode: .inline)
+        var m = TestMiner(connection: 1)
+        m.observe(w.core.openStandardChannel(GatewayFixtures.openStandard(), connection: 1, nowMs: Self.now))
+        m.observe(w.core.judgedTemplateArrived(try w.template(Self.now), accepted: true, reasonCode: nil, nowMs: Self.now))
+        let t0 = Self.now + 600_000
+        let rejected = try w.template(t0)
+        return (w, m, rejected, t0)
+    }
+
+    /// Inline, new tip, its template rejected for a rule whose breach makes every block from it
+    /// invalid: releasing it would trade a stale tip for blocks the node refuses, so after
+    /// stale-hold the tip goes out as a coinbase-only job, and shares on it are judged on that job.
+    @Test func inlineStaleHoldSendsTheTipAsACoinbaseOnlyJobWhenNoBlockFromTheRejectedTemplateCouldBeValid() throws {
+        let (world, miner, rejected, t0) = try Self.minerOnAnAcceptedJobThenANewTip()
+        var w = world, m = miner
+        #expect(rejected.transactionCount > 0)
+        let a0 = w.core.judgedTemplateArrived(rejected, accepted: false, reasonCode: "tx_data_mismatch", blocksCannotBeValid: true, nowMs: t0)
+        #expect(a0.sentMessages.isEmpty)
+        do { let got = w.core.tick(nowMs: t0 + 1_999); #expect(got.sentMessages.isEmpty) }
+        let a1 = w.core.tick(nowMs: t0 + 2_000)
+        let override = try #require(a1.overrides.first)
+        #expect(override.templateID == rejected.templateID && override.reasonCode == "stale_hold_released_coinbase_only")
+        #expect(override.verdictReasonCode == "tx_data_mismatch" && override.heldMs == 2_000)
+        #expect(override.detail.contains("coinbase-only"))
+        let sent = a1.sentMessages.map(\.1)
+        guard sent.count == 2, case .newMiningJob(let j) = sent[0], case .setNewPrevHash(let p) = sent[1] else {
+            Issue.record("expected a future job and SetNewPrevHash, got \(sent)"); return
+        }
+        #expect(j.isFuture && p.prevHash == rejected.prevHash.wire)
+        let bare = try rejected.coinbaseOnly(subsidySat: Network.mainnet.subsidy(height: Int(rejected.height)))
+        #expect(j.merkleRoot == bare.merkleRoot(extranonce: m.extranoncePrefix).wire)
+        #expect(j.merkleRoot != rejected.merkleRoot(extranonce: m.extranoncePrefix).wire)
+        let record = try #require(a1.jobRecords.first)
+        #expect(record.policyOverride && record.verdict == "rejected" && record.templateID == rejected.templateID)
+        m.observe(a1)
+        do { let got = w.core.submitStandard(m.validShare(sequence: 2), connection: 1, nowMs: t0 + 2_100); #expect(got.accepted) }
+    }
+
+    /// The same rejection without that knowledge (an operator's preference): the template itself goes out.
+    @Test func inlineStaleHoldReleasesThePreferenceRejectedTemplateWhole() throws {
+        let (world, miner, rejected, t0) = try Self.minerOnAnAcceptedJobThenANewTip()
+        var w = world
+        let m = miner
+        _ = w.core.judgedTemplateArrived(rejected, accepted: false, reasonCode: "weight_ratio_exceeded", blocksCannotBeValid: false, nowMs: t0)
+        let a1 = w.core.tick(nowMs: t0 + 2_000)
+        #expect(a1.overrides.first?.reasonCode == "stale_hold_released_rejected")
+        guard case .newMiningJob(let j)? = a1.sentMessages.map(\.1).first else { Issue.record("no job"); return }
+        #expect(j.merkleRoot == rejected.merkleRoot(extranonce: m.extranoncePrefix).wire)
+    }
+
     @Test func inlineAnAcceptedTemplateWithinTheHoldWinsAndNoOverrideHappens() throws {
         var w = World(mode: .inline)
         _ = w.core.openStandardChannel(GatewayFixtures.openStandard(), connection: 1, nowMs: Self.now)

@@ -36,11 +36,7 @@ import Testing
         let job = try JobTemplate(template: template, templateID: id, payout: GatewayFixtures.regtestPayout,
                                   layout: .standard(tag: "/ReserveGrid test/", extranonceSize: 16))
         let extranonce = [UInt8](repeating: 0, count: 11) + [7, 0, 0, 0, 1]
-        // Grind a nonce for the regtest target (about every second hash qualifies).
-        var nonce: UInt32 = 0
-        while !job.header(merkleRoot: job.merkleRoot(extranonce: extranonce), version: job.version, ntime: job.minNtime, nonce: nonce)
-            .hash.meets(target: job.networkTarget) { nonce += 1 }
-        let built = job.block(extranonce: extranonce, version: job.version, ntime: job.minNtime, nonce: nonce)
+        let built = job.mineRegtestBlock(extranonce: extranonce)
 
         let block = try Block(hex: String(decoding: built.hex, as: UTF8.self))
         #expect(block.hash == built.hash)
@@ -72,6 +68,44 @@ import Testing
         }
         // The block's coinbase txid is the stripped coinbase the miner's merkle root commits to.
         #expect(coinbase.txid == job.coinbase.txid(extranonce: extranonce))
+    }
+
+    /// The stale-hold's work for a template whose transactions break consensus: the same tip,
+    /// no transaction but the coinbase, paying the subsidy alone, checked as a node would.
+    @Test func aCoinbaseOnlyJobMakesAValidBlockOnTheSameTipPayingTheSubsidy() throws {
+        var feed = GatewayFixtures.Feed(network: .regtest, txs: 25, startHeight: 300)
+        let (id, template) = try feed.next(nowMs: GatewayFixtures.now)
+        let full = try JobTemplate(template: template, templateID: id, payout: GatewayFixtures.regtestPayout,
+                                   layout: .standard(tag: "/ReserveGrid test/", extranonceSize: 16))
+        let subsidy = Network.regtest.subsidy(height: Int(template.height))
+        #expect(subsidy < template.coinbaseValue)                 // the full template pays fees on top
+        let job = try full.coinbaseOnly(subsidySat: subsidy)
+        #expect(job.templateID == full.templateID && job.height == full.height && job.prevHash == full.prevHash)
+        #expect(job.bits == full.bits && job.version == full.version && job.minNtime == full.minNtime)
+        #expect(job.transactionCount == 0 && job.merkleBranch.isEmpty && job.coinbaseValueSat == subsidy)
+        let extranonce = [UInt8](repeating: 0, count: 11) + [7, 0, 0, 0, 2]
+        #expect(job.merkleRoot(extranonce: extranonce).wire == job.coinbase.txid(extranonce: extranonce).wire)
+        let built = job.mineRegtestBlock(extranonce: extranonce)
+
+        let block = try Block(hex: String(decoding: built.hex, as: UTF8.self))
+        #expect(block.hash == built.hash)
+        #expect(block.header.hasValidProofOfWork(powLimit: Network.regtest.powLimit))
+        #expect(block.header.prevBlockHash == template.previousBlockHash && block.header.bits == template.bits)
+        #expect(block.transactions.count == 1)
+        #expect(block.computedMerkleRoot == block.header.merkleRoot)
+        #expect(block.bip34Height == template.height)
+        let coinbase = try #require(block.coinbase)
+        #expect(coinbase.outputs.reduce(0) { $0 + $1.valueSat } == subsidy)
+        #expect(coinbase.outputs[0].scriptPubKey == GatewayFixtures.regtestPayout.scriptPubKey)
+        // Segwit is active: the commitment is Core's for an empty mempool, and it recomputes.
+        let commitment = try #require(WitnessCommitment(coinbase: coinbase))
+        let witnessRoot = try #require(block.computedWitnessRoot)
+        #expect(commitment == WitnessCommitment(witnessRoot: witnessRoot, reservedValue: .zero))
+        #expect(coinbase.inputs[0].witness == [[UInt8](repeating: 0, count: 32)])
+        // The stand-in node's own checks, as a proposal (no proof of work asked of it).
+        let check = SubmittedBlockCheck.witnessReason(try RawBlock(bytes: try Hex.decode(String(decoding: built.hex, as: UTF8.self))),
+                                                      coinbase: coinbase)
+        #expect(check == nil)
     }
 
     @Test(arguments: [Int64(1), 16, 17])
@@ -112,5 +146,16 @@ import Testing
         #expect(throws: Coinbase.Error.self) {
             try JobTemplate(template: template, templateID: id, payout: GatewayFixtures.regtestPayout, layout: .standard())
         }
+    }
+}
+
+extension JobTemplate {
+    /// Grinds the nonce until the header meets the network target (on regtest about every
+    /// second hash does) and assembles the block.
+    func mineRegtestBlock(extranonce: [UInt8]) -> (hex: [UInt8], hash: BlockHash) {
+        var nonce: UInt32 = 0
+        while !header(merkleRoot: merkleRoot(extranonce: extranonce), version: version, ntime: minNtime, nonce: nonce)
+            .hash.meets(target: networkTarget) { nonce += 1 }
+        return block(extranonce: extranonce, version: version, ntime: minNtime, nonce: nonce)
     }
 }

@@ -31,6 +31,20 @@ import Testing
         #expect(f.check(fewer) == .rejected("bad-witness-merkle-match"))
     }
 
+    /// What rg-gate's stale-hold sends for a template that cannot make a valid block: its tip
+    /// with the coinbase alone. The node takes such a block as the new tip.
+    @Test func aCoinbaseOnlyBlockOnTheCurrentTipIsAccepted() throws {
+        let f = try Fixture()
+        let full = try JobTemplate(template: f.current.gbt, templateID: f.current.templateID, payout: GatewayFixtures.regtestPayout,
+                                   layout: .standard(tag: "/ReserveGrid test/", extranonceSize: 16))
+        let job = try full.coinbaseOnly(subsidySat: Network.regtest.subsidy(height: Int(full.height)))
+        let extranonce = [UInt8](repeating: 0, count: 12) + [0, 0, 0, 3]
+        let built = job.mineRegtestBlock(extranonce: extranonce)
+        let outcome = SubmittedBlockCheck.check(hex: built.hex, templates: f.snapshots, tips: f.tips, known: [], network: .regtest)
+        #expect(outcome == .accepted(hash: built.hash.displayHex, height: full.height,
+                                     previousBlockHash: f.snapshots[1].previousBlockHash, templateID: nil))
+    }
+
     @Test func coresRejectReasonsInCoresOrder() throws {
         let f = try Fixture()
         let gbt = f.current.gbt
