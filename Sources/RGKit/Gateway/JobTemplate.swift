@@ -28,14 +28,22 @@ public struct JobTemplate: Sendable {
     public let receivedMs: Int64?
     /// Each transaction's `data` as ASCII hex, in block order.
     let transactionDataHex: [ArraySlice<UInt8>]
-    /// What the coinbase was built from, kept so `coinbaseOnly(subsidySat:)` can rebuild it.
+    /// What the coinbase was built from, kept so `coinbaseOnly(subsidySat:)` can rebuild it. One
+    /// reference, not four: the share path copies the template it judges against.
     private let coinbaseInputs: CoinbaseInputs
 
-    private struct CoinbaseInputs: Sendable {
-        var aux: [String: [UInt8]]
-        var segwitActive: Bool
-        var payout: Payout
-        var layout: CoinbaseLayout
+    private final class CoinbaseInputs: Sendable {
+        let aux: [String: [UInt8]]
+        let segwitActive: Bool
+        let payout: Payout
+        let layout: CoinbaseLayout
+
+        init(aux: [String: [UInt8]], segwitActive: Bool, payout: Payout, layout: CoinbaseLayout) {
+            self.aux = aux
+            self.segwitActive = segwitActive
+            self.payout = payout
+            self.layout = layout
+        }
     }
 
     /// Prepares `template`. Refuses a template whose block could not be assembled or would be
