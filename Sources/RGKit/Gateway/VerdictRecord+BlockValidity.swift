@@ -7,17 +7,12 @@
 /// Bitcoin's own limit. The verifier reports only the first failing rule, so a template over the
 /// weight limit may carry the operator's `weight_ratio_exceeded`; the measured figures catch it.
 extension VerdictRecord {
-    /// `MAX_BLOCK_WEIGHT`.
-    public static let consensusMaxWeight: Int64 = 4_000_000
-    /// `MAX_BLOCK_SIGOPS_COST`.
-    public static let consensusMaxSigopsCost: Int64 = 80_000
-
     /// True only for a rejected template that no block could be built from.
     public var blocksCannotBeValid: Bool {
         guard !accepted else { return false }
         if let code = reasonCode, let reason = VerdictReason(rawValue: code), reason.group == "consensus" { return true }
-        if let weight, weight > Self.consensusMaxWeight { return true }
-        if let sigops, sigops > Self.consensusMaxSigopsCost { return true }
+        if let weight, weight > ConsensusLimits.maxBlockWeight { return true }
+        if let sigops, sigops > ConsensusLimits.maxBlockSigopsCost { return true }
         return false
     }
 }

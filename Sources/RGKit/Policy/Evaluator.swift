@@ -5,7 +5,7 @@
 /// one reason; a check listed in `warn_only` records a warning and evaluation goes on.
 public struct Evaluator: Sendable {
     public var policy: Policy
-    public static let maxBlockWeight: Int64 = 4_000_000
+    public static let maxBlockWeight = ConsensusLimits.maxBlockWeight
 
     public init(policy: Policy) { self.policy = policy }
 

@@ -24,7 +24,7 @@ public struct Policy: Equatable, Sendable {
     /// Templates older than this are rejected (`template_too_old`).
     public var maxTemplateAgeSecs: Int64 = 30
     /// Σ transaction sigop cost must not exceed this (consensus allows 80,000 per block).
-    public var maxSigopsCost: Int64 = 80_000
+    public var maxSigopsCost: Int64 = ConsensusLimits.maxBlockSigopsCost
     /// The coinbase's own sigop cost, when the source reports it.
     public var maxCoinbaseSigops: Int64 = 20_000
     /// Checks listed here report a warning instead of rejecting.

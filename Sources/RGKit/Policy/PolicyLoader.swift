@@ -90,7 +90,7 @@ public enum PolicyLoader {
             try fail("max_weight_ratio", "max_weight_ratio (\(p.maxWeightRatio)) must be in (0, 1]")
         }
         if p.maxTemplateAgeSecs <= 0 { try fail("max_template_age_secs", "max_template_age_secs (\(p.maxTemplateAgeSecs)) must be > 0") }
-        if !(1...80_000).contains(p.maxSigopsCost) { try fail("max_sigops_cost", "max_sigops_cost (\(p.maxSigopsCost)) must be in 1…80000 (the consensus sigop-cost limit)") }
+        if !(1...ConsensusLimits.maxBlockSigopsCost).contains(p.maxSigopsCost) { try fail("max_sigops_cost", "max_sigops_cost (\(p.maxSigopsCost)) must be in 1…80000 (the consensus sigop-cost limit)") }
         if !(0...p.maxSigopsCost).contains(p.maxCoinbaseSigops) {
             try fail("max_coinbase_sigops", "max_coinbase_sigops (\(p.maxCoinbaseSigops)) must be in 0…max_sigops_cost (\(p.maxSigopsCost))")
         }

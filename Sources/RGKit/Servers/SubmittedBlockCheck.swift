@@ -37,7 +37,7 @@ public enum SubmittedBlockCheck {
     /// must build on the tip.
     public enum Purpose: Sendable { case submission, proposal }
 
-    public static let maxBlockWeight = 4_000_000
+    public static let maxBlockWeight = Int(ConsensusLimits.maxBlockWeight)
 
     /// `templates` are the recently served ones, newest last; `tips` every previous-block hash a
     /// served template named; `known` the hashes of blocks already stored (accepted or on a side

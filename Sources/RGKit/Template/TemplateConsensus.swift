@@ -11,7 +11,7 @@ public enum TemplateConsensus {
 
     public static func rederive(_ t: BlockTemplate, network: Network) -> ConsensusFindings {
         var findings = ConsensusFindings()
-        findings.weightLimit = t.weightLimit ?? 4_000_000
+        findings.weightLimit = t.weightLimit ?? ConsensusLimits.maxBlockWeight
         var txids: [Txid] = []
         var wtxids: [Wtxid] = []
         txids.reserveCapacity(t.transactions.count)
@@ -21,7 +21,7 @@ public enum TemplateConsensus {
         var txDataFailure: String?
         // Before segwit (sigoplimit 20,000) GBT counted sigops in legacy units; since, in cost
         // units (×4). Real 2017 regtest templates declare 2 for a transaction with 2 legacy sigops.
-        let sigopScale = (t.sigopLimit ?? 80_000) <= 20_000 ? 1 : 4
+        let sigopScale = (t.sigopLimit ?? ConsensusLimits.maxBlockSigopsCost) <= 20_000 ? 1 : 4
 
         for (index, tx) in t.transactions.enumerated() {
             guard let hex = tx.dataHex else {

@@ -68,7 +68,7 @@ public struct ConsensusFindings: Sendable, Equatable {
     public var failures: [Failure] = []
     /// Σ weight of the decoded transactions.
     public var derivedWeight: Int64 = 0
-    public var weightLimit: Int64 = 4_000_000
+    public var weightLimit: Int64 = ConsensusLimits.maxBlockWeight
     /// subsidy(height) + Σ fee, when every fee was declared.
     public var expectedCoinbaseValue: Int64?
     public var decodedTransactions: Int = 0
